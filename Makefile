@@ -1,0 +1,42 @@
+# Relance - `make demo` runs the product locally, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PYTHONPATH := .:shared
+
+.DEFAULT_GOAL := help
+.PHONY: help demo serve test unit lint typecheck check bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP) ## simulate a week of a shop on embedded AWS; emails in out/outbox, reports in out/reports
+	$(BIN)/python -m infra.local demo
+
+serve: $(STAMP) ## serve the API on 127.0.0.1:8080 for manual tries (see README)
+	$(BIN)/python -m infra.local serve
+
+test: $(STAMP) ## the whole suite: lint, types, template lint, unit, integration, end-to-end
+	$(BIN)/ruff check .
+	$(BIN)/mypy shared functions infra
+	$(BIN)/python -m pytest -n 2
+
+unit: $(STAMP) ## the pure core's tests only (seconds)
+	$(BIN)/python -m pytest tests/unit
+
+lint: $(STAMP) ## ruff and cfn-lint
+	$(BIN)/ruff check .
+	$(BIN)/cfn-lint template.yaml
+
+bench: $(STAMP) ## benchmarks (printed figures; see docs/benchmarks.md)
+	$(BIN)/python tests/benchmarks/report_bench.py
+
+clean: ## remove the virtualenv and outputs
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

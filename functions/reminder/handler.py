@@ -1,0 +1,36 @@
+"""EventBridge Scheduler target: one step of one cart's sequence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
+
+from relance.services.remind import run_step
+from relance.wiring import services
+
+logger = Logger(service="reminder")
+metrics = Metrics(service="reminder")
+
+
+class TimerFired(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    shop_id: str
+    cart_id: str
+    step: int = Field(ge=1, le=3)
+
+
+@logger.inject_lambda_context(correlation_id_path="cart_id", clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    fired = TimerFired.model_validate(event)
+    metrics.add_dimension(name="shop", value=fired.shop_id)
+    outcome = run_step(services(), fired.shop_id, fired.cart_id, fired.step)
+    metric = {"sent": "RemindersSent", "stopped": "RemindersStopped"}.get(outcome.action, "RemindersDeferred")
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    logger.info("reminder step done", extra={"step": outcome.step, "action": outcome.action, "reason": outcome.reason})
+    return {"action": outcome.action, "step": outcome.step, "reason": outcome.reason}

@@ -1,0 +1,81 @@
+"""A local HTTP front for the API function: turns each request into the HTTP API (payload
+2.0) event that API Gateway would send, and the function's answer back into HTTP."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from infra.local.lambda_context import LambdaContext
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+
+
+def http_api_event(method: str, target: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    url = urlsplit(target)
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": url.path,
+        "rawQueryString": url.query,
+        "headers": {k.lower(): v for k, v in headers.items()},
+        "requestContext": {
+            "http": {"method": method, "path": url.path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"},
+            "requestId": "local",
+            "stage": "$default",
+            "timeEpoch": int(datetime.now(UTC).timestamp() * 1000),
+        },
+        "body": base64.b64encode(body).decode() if body else None,
+        "isBase64Encoded": True,
+    }
+
+
+class ApiFront:
+    def __init__(self, handler: Handler, port: int = 0) -> None:
+        self._handler = handler
+        front = self
+
+        class _Request(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_BODY:
+                    self.send_error(413, "Payload Too Large")
+                    return
+                body = self.rfile.read(length)
+                event = http_api_event(self.command, self.path, dict(self.headers), body)
+                answer = front._handler(event, LambdaContext("relance-local-api"))
+                payload = answer.get("body") or ""
+                data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()
+                self.send_response(int(answer.get("statusCode", 200)))
+                for name, value in (answer.get("headers") or {}).items():
+                    self.send_header(name, str(value))
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Request)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> ApiFront:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

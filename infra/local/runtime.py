@@ -1,0 +1,177 @@
+"""The product on embedded AWS: moto in server mode, the API on 127.0.0.1, a virtual clock
+and a driver that fires due schedules the way EventBridge Scheduler would (moto never
+fires nor deletes a schedule)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from functools import cached_property
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from infra.local.http_front import ApiFront
+from infra.local.lambda_context import LambdaContext
+from infra.local.outbox import OutboxMailer
+from infra.local.stack import REGION, Stack, deploy
+from relance.adapters.mailer import SesMailer
+from relance.config import Settings
+from relance.wiring import Services, use
+
+_AT = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
+
+
+class VirtualClock:
+    """Time for every function of the local runtime; only the driver moves it forward."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance_to(self, moment: datetime) -> None:
+        with self._lock:
+            self._now = max(self._now, moment)
+
+
+class LocalServices(Services):
+    """The functions' services, with SES sends also written to the outbox folder."""
+
+    def __init__(self, settings: Settings, clock: VirtualClock, session: Any, outbox: Path) -> None:
+        super().__init__(settings, clock, session)
+        self._outbox = outbox
+
+    @cached_property
+    def mailer(self) -> SesMailer:
+        client = self.session.client("sesv2")
+        return OutboxMailer(client, self.settings.SES_CONFIGURATION_SET, self._outbox, self.clock)
+
+
+class LocalRuntime:
+    def __init__(self, out_dir: Path, start: datetime, quiet: bool = True) -> None:
+        self.out_dir = out_dir
+        self.clock = VirtualClock(start)
+        self._quiet = quiet
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.api: ApiFront | None = None
+        self.stack: Stack | None = None
+        self.fired = 0
+        self._fire_times: dict[str, datetime] = {}
+        self._saved_environment: dict[str, str | None] = {}
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def start(self, serve_api: bool = True, api_port: int = 0) -> LocalRuntime:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self._set_environment(
+            AWS_ENDPOINT_URL=f"http://{host}:{port}",
+            AWS_ACCESS_KEY_ID="local",
+            AWS_SECRET_ACCESS_KEY="local",
+            AWS_DEFAULT_REGION=REGION,
+        )
+        self.session = boto3.session.Session(region_name=REGION)
+        self.stack = deploy(self.session)
+        environment = self.stack.function_environment()
+        if self._quiet:
+            environment.update(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
+        self._set_environment(**environment)
+        settings = Settings.model_validate(environment)
+        self.services = LocalServices(settings, self.clock, self.session, self.out_dir / "outbox")
+        use(self.services)
+        if serve_api:
+            from functions.api.handler import lambda_handler
+
+            self.api = ApiFront(lambda_handler, port=api_port).start()
+        return self
+
+    def stop(self) -> None:
+        if self.api:
+            self.api.stop()
+        use(None)
+        self._moto.stop()
+        for name, value in self._saved_environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def _set_environment(self, **values: str) -> None:
+        """Point boto3 at the embedded AWS; :meth:`stop` puts the environment back."""
+        for name, value in values.items():
+            self._saved_environment.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+
+    # -- the scheduler driver -----------------------------------------------------------
+    def pending_schedules(self) -> list[tuple[datetime, str]]:
+        """Every one-time schedule of the group, soonest first."""
+        scheduler = self.session.client("scheduler")
+        group = self.services.settings.SCHEDULE_GROUP
+        names: set[str] = set()
+        for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
+            names.update(summary["Name"] for summary in page["Schedules"])
+        for name in names - set(self._fire_times):
+            # A schedule's name is unique to its (cart, step, due time): its time never changes.
+            expression = scheduler.get_schedule(GroupName=group, Name=name)["ScheduleExpression"]
+            match = _AT.match(expression)
+            if match:
+                self._fire_times[name] = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
+        return sorted((self._fire_times[n], n) for n in names if n in self._fire_times)
+
+    def next_fire_time(self) -> datetime | None:
+        pending = self.pending_schedules()
+        return pending[0][0] if pending else None
+
+    def run_until(self, moment: datetime) -> int:
+        """Fire every schedule due up to ``moment`` in time order, then move the clock there."""
+        from functions.reminder.handler import lambda_handler
+
+        scheduler = self.session.client("scheduler")
+        group = self.services.settings.SCHEDULE_GROUP
+        fired = 0
+        while True:
+            due = [(at, name) for at, name in self.pending_schedules() if at <= moment]
+            if not due:
+                break
+            at, name = due[0]
+            self.clock.advance_to(at)
+            detail = scheduler.get_schedule(GroupName=group, Name=name)
+            lambda_handler(json.loads(detail["Target"]["Input"]), LambdaContext("relance-local-reminder"))
+            if detail.get("ActionAfterCompletion") == "DELETE":
+                scheduler.delete_schedule(GroupName=group, Name=name)
+                self._fire_times.pop(name, None)
+            fired += 1
+        self.clock.advance_to(moment)
+        self.fired += fired
+        return fired
+
+    # -- reports ------------------------------------------------------------------------
+    def run_report(self, event: dict[str, Any]) -> list[str]:
+        from functions.report.handler import lambda_handler
+
+        result = lambda_handler(event, LambdaContext("relance-local-report"))
+        written: list[str] = result["written"]
+        return written
+
+    def mirror_reports(self) -> list[Path]:
+        """Copy the bucket's ``kpis/`` tree to ``out/reports`` (same layout as in S3)."""
+        s3 = self.session.client("s3")
+        bucket = self.services.settings.REPORTS_BUCKET
+        copied: list[Path] = []
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="kpis/"):
+            for obj in page.get("Contents", []):
+                target = self.out_dir / "reports" / obj["Key"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
+                copied.append(target)
+        return copied

@@ -1,0 +1,187 @@
+"""Create the stateful resources of ``template.yaml`` on (embedded) AWS, from the template.
+
+The local runtime and the integration tests both build their world here, so the table's
+keys and indexes, the bucket's settings and the functions' environment are those the
+template deploys, never restated by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+ACCOUNT = "123456789012"
+REGION = "eu-west-3"
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """YAML loader that turns CloudFormation short tags (``!Ref``...) into their long form."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_TemplateLoader.add_multi_constructor("!", _intrinsic)
+
+
+def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    with path.open() as stream:
+        loaded: dict[str, Any] = yaml.load(stream, Loader=_TemplateLoader)  # noqa: S506
+    return loaded
+
+
+@dataclass
+class Stack:
+    """Physical names of the stack's resources, and a resolver for intrinsic functions."""
+
+    name: str
+    template: dict[str, Any]
+    refs: dict[str, str] = field(default_factory=dict)
+    arns: dict[str, str] = field(default_factory=dict)
+
+    def pseudo(self) -> dict[str, str]:
+        return {
+            "AWS::StackName": self.name,
+            "AWS::Region": REGION,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+
+    def parameter_defaults(self) -> dict[str, str]:
+        params = self.template.get("Parameters", {})
+        return {name: str(spec.get("Default", "")) for name, spec in params.items()}
+
+    def resolve(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [self.resolve(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if set(node) == {"Ref"}:
+            return self._lookup(node["Ref"])
+        if set(node) == {"Fn::GetAtt"}:
+            resource, attribute = node["Fn::GetAtt"]
+            return self.arns[resource] if attribute == "Arn" else self.refs[resource]
+        if set(node) == {"Fn::Sub"}:
+            return self._sub(node["Fn::Sub"])
+        return {key: self.resolve(value) for key, value in node.items()}
+
+    def _lookup(self, name: str) -> str:
+        for table in (self.pseudo(), self.refs, self.parameter_defaults()):
+            if name in table:
+                return table[name]
+        raise KeyError(f"template reference {name!r} is not available locally")
+
+    def _sub(self, spec: str | list[Any]) -> str:
+        text, extra = (spec, {}) if isinstance(spec, str) else (spec[0], self.resolve(spec[1]))
+
+        def replace(match: re.Match[str]) -> str:
+            token = match.group(1)
+            if token in extra:
+                return str(extra[token])
+            if "." in token and not token.startswith("AWS::"):
+                resource, attribute = token.split(".", 1)
+                return str(self.resolve({"Fn::GetAtt": [resource, attribute]}))
+            return self._lookup(token)
+
+        return re.sub(r"\$\{([^}]+)\}", replace, text)
+
+    def function_environment(self) -> dict[str, str]:
+        variables = self.template["Globals"]["Function"]["Environment"]["Variables"]
+        return {key: str(value) for key, value in self.resolve(variables).items()}
+
+    def resources_of(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {
+            logical: spec.get("Properties", {})
+            for logical, spec in self.template["Resources"].items()
+            if spec["Type"] == kind
+        }
+
+
+def _physical_name(stack: str, logical: str) -> str:
+    return f"{stack}-{logical}".lower()
+
+
+def deploy(session: Any, stack_name: str = "relance-local") -> Stack:
+    """Create every stateful resource of the template with ``session``'s clients."""
+    stack = Stack(stack_name, load_template())
+    arn = "arn:aws:{service}:" + REGION + ":" + ACCOUNT + ":{rest}"
+    for logical in stack.template["Resources"]:
+        stack.refs.setdefault(logical, _physical_name(stack_name, logical))
+
+    dynamodb = session.client("dynamodb", region_name=REGION)
+    for logical, props in stack.resources_of("AWS::DynamoDB::Table").items():
+        name = stack.refs[logical]
+        dynamodb.create_table(
+            TableName=name,
+            BillingMode=props["BillingMode"],
+            AttributeDefinitions=props["AttributeDefinitions"],
+            KeySchema=props["KeySchema"],
+            GlobalSecondaryIndexes=props.get("GlobalSecondaryIndexes", []),
+        )
+        ttl = props["TimeToLiveSpecification"]
+        dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        stack.arns[logical] = arn.format(service="dynamodb", rest=f"table/{name}")
+
+    s3 = session.client("s3", region_name=REGION)
+    for logical, props in stack.resources_of("AWS::S3::Bucket").items():
+        name = stack.refs[logical]
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        rules = [
+            {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+            for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ]
+        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        s3.put_public_access_block(
+            Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+        )
+        stack.arns[logical] = f"arn:aws:s3:::{name}"
+
+    sqs = session.client("sqs", region_name=REGION)
+    for logical in stack.resources_of("AWS::SQS::Queue"):
+        name = stack.refs[logical]
+        stack.refs[logical] = sqs.create_queue(QueueName=name)["QueueUrl"]
+        stack.arns[logical] = arn.format(service="sqs", rest=name)
+
+    iam = session.client("iam", region_name=REGION)
+    for logical, props in stack.resources_of("AWS::IAM::Role").items():
+        name = stack.refs[logical]
+        role = iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=json.dumps(stack.resolve(props["AssumeRolePolicyDocument"]))
+        )
+        stack.arns[logical] = role["Role"]["Arn"]
+
+    scheduler = session.client("scheduler", region_name=REGION)
+    for logical, props in stack.resources_of("AWS::Scheduler::ScheduleGroup").items():
+        name = stack.resolve(props["Name"])
+        scheduler.create_schedule_group(Name=name)
+        stack.refs[logical] = name
+
+    sesv2 = session.client("sesv2", region_name=REGION)
+    for logical, props in stack.resources_of("AWS::SES::ConfigurationSet").items():
+        name = stack.resolve(props["Name"])
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        stack.refs[logical] = name
+
+    for logical, spec in stack.template["Resources"].items():
+        if spec["Type"] == "AWS::Serverless::Function":
+            function_name = stack.resolve(spec["Properties"]["FunctionName"])
+            stack.refs[logical] = function_name
+            stack.arns[logical] = arn.format(service="lambda", rest=f"function:{function_name}")
+    return stack

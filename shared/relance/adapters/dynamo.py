@@ -1,0 +1,134 @@
+"""DynamoDB repository: one table, items keyed so that no shop shares a hot partition.
+
+- cart:     pk ``CART#<shop>#<cart>``      sk ``CART``   (+ gsi1 ``DAY#<shop>#<day>`` for reports)
+- shop:     pk ``SHOP#<shop>``             sk ``SHOP``
+- registry: pk ``SHOPS``                   sk ``<shop>`` (the daily report's list of shops)
+- contact:  pk ``CONTACT#<shop>#<sha256>`` sk ``CONTACT`` (suppression; no address in clear)
+
+Every cart write is conditional on the version read (optimistic concurrency), so an event,
+a timer and a claim can never overwrite each other's changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from relance.adapters.errors import ConcurrentUpdate, error_code
+from relance.core.cart import Cart
+from relance.core.shop import Shop
+
+DAY_INDEX = "by-shop-day"
+
+
+def contact_key(shop_id: str, email: str) -> str:
+    digest = hashlib.sha256(f"{shop_id}\n{email.strip().lower()}".encode()).hexdigest()
+    return f"CONTACT#{shop_id}#{digest}"
+
+
+class CartStore:
+    def __init__(self, table: Any, clock: Callable[[], datetime]) -> None:
+        self._table = table
+        self._clock = clock
+
+    def get(self, shop_id: str, cart_id: str) -> Cart | None:
+        item = self._table.get_item(Key=_cart_key(shop_id, cart_id), ConsistentRead=True).get("Item")
+        if item is None or _expired(item, self._clock()):
+            return None
+        return Cart.model_validate_json(item["doc"])
+
+    def save(self, cart: Cart, retention_days: int) -> Cart:
+        """Write ``cart`` if nobody wrote since it was read; return it with its new version."""
+        saved = cart.model_copy(update={"version": cart.version + 1})
+        expires = saved.abandoned_at + timedelta(days=retention_days)
+        item = {
+            **_cart_key(cart.shop_id, cart.cart_id),
+            "gsi1pk": f"DAY#{cart.shop_id}#{cart.cohort_day.isoformat()}",
+            "gsi1sk": f"CART#{cart.cart_id}",
+            "version": saved.version,
+            "expires_at": int(expires.timestamp()),
+            "doc": saved.model_dump_json(),
+        }
+        condition = Attr("pk").not_exists() if cart.version == 0 else Attr("version").eq(cart.version)
+        try:
+            self._table.put_item(Item=item, ConditionExpression=condition)
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ConcurrentUpdate(cart.cart_id) from error
+            raise
+        return saved
+
+    def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]:
+        """Carts abandoned on ``day`` (UTC), page by page: memory stays bounded."""
+        now = self._clock()
+        query: dict[str, Any] = {
+            "IndexName": DAY_INDEX,
+            "KeyConditionExpression": Key("gsi1pk").eq(f"DAY#{shop_id}#{day.isoformat()}"),
+        }
+        while True:
+            page = self._table.query(**query)
+            for item in page.get("Items", []):
+                if not _expired(item, now):
+                    yield Cart.model_validate_json(item["doc"])
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class ShopStore:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def get(self, shop_id: str) -> Shop | None:
+        item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "SHOP"}).get("Item")
+        return None if item is None else Shop.model_validate_json(item["doc"])
+
+    def put(self, shop: Shop) -> None:
+        self._table.put_item(Item={"pk": f"SHOP#{shop.shop_id}", "sk": "SHOP", "doc": shop.model_dump_json()})
+        self._table.put_item(Item={"pk": "SHOPS", "sk": shop.shop_id})
+
+    def shop_ids(self) -> list[str]:
+        ids: list[str] = []
+        query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq("SHOPS")}
+        while True:
+            page = self._table.query(**query)
+            ids.extend(str(item["sk"]) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return ids
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class ContactStore:
+    """Addresses a shop must never mail again. Keyed by a hash: no address in clear."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def is_suppressed(self, shop_id: str, email: str) -> bool:
+        item = self._table.get_item(Key={"pk": contact_key(shop_id, email), "sk": "CONTACT"}).get("Item")
+        return bool(item and item.get("suppressed_reason"))
+
+    def suppress(self, shop_id: str, email: str, reason: str, at: datetime) -> None:
+        self._table.put_item(
+            Item={
+                "pk": contact_key(shop_id, email),
+                "sk": "CONTACT",
+                "suppressed_reason": reason,
+                "suppressed_at": at.isoformat(),
+            }
+        )
+
+
+def _cart_key(shop_id: str, cart_id: str) -> dict[str, str]:
+    return {"pk": f"CART#{shop_id}#{cart_id}", "sk": "CART"}
+
+
+def _expired(item: dict[str, Any], now: datetime) -> bool:
+    # TTL deletes lazily (up to ~2 days late): expired items must be ignored on read.
+    expires_at = item.get("expires_at")
+    return expires_at is not None and int(expires_at) <= now.timestamp()

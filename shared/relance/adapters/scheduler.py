@@ -1,0 +1,87 @@
+"""One-time EventBridge Scheduler schedules that fire the reminder function.
+
+AWS rules moto does not enforce, enforced here:
+- names are 1-64 characters of ``[0-9a-zA-Z-_.]``: a shop's cart id may be anything, so
+  the name is a hash; it also makes arming idempotent (same step, same due time, same name);
+- ``at()`` has minute precision and a time in the past is rejected: round up to the
+  minute and clamp to at least one minute ahead;
+- schedules delete themselves after completion (``ActionAfterCompletion=DELETE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from relance.adapters.errors import TimerError, error_code
+
+SCHEDULE_NAME = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")
+MIN_LEAD = timedelta(minutes=1)
+
+
+def schedule_name(shop_id: str, cart_id: str, step: int, due: datetime) -> str:
+    digest = hashlib.sha256(f"{shop_id}\n{cart_id}\n{step}\n{due.isoformat()}".encode()).hexdigest()
+    name = f"relance-s{step}-{digest[:48]}"
+    assert SCHEDULE_NAME.match(name), name
+    return name
+
+
+def fire_time(due: datetime, now: datetime) -> datetime:
+    """The minute the schedule fires: never before ``due``, never less than a minute ahead."""
+    wanted = max(due, now + MIN_LEAD).astimezone(UTC)
+    minutes = math.ceil(wanted.timestamp() / 60)
+    return datetime.fromtimestamp(minutes * 60, tz=UTC)
+
+
+def at_expression(moment: datetime) -> str:
+    return f"at({moment.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S')})"
+
+
+@dataclass(frozen=True)
+class TimerTarget:
+    function_arn: str
+    role_arn: str
+    dead_letter_arn: str
+
+
+class ReminderTimers:
+    def __init__(
+        self, client: Any, group: str, target: TimerTarget, clock: Callable[[], datetime]
+    ) -> None:
+        self._client = client
+        self._group = group
+        self._target = target
+        self._clock = clock
+
+    def arm(self, shop_id: str, cart_id: str, step: int, due: datetime) -> datetime:
+        """Create the schedule for ``step`` (idempotent); return when it will fire."""
+        fires_at = fire_time(due, self._clock())
+        payload = {"shop_id": shop_id, "cart_id": cart_id, "step": step, "due_at": due.isoformat()}
+        try:
+            self._client.create_schedule(
+                Name=schedule_name(shop_id, cart_id, step, due),
+                GroupName=self._group,
+                ScheduleExpression=at_expression(fires_at),
+                ScheduleExpressionTimezone="UTC",
+                FlexibleTimeWindow={"Mode": "OFF"},
+                ActionAfterCompletion="DELETE",
+                Target={
+                    "Arn": self._target.function_arn,
+                    "RoleArn": self._target.role_arn,
+                    "Input": json.dumps(payload),
+                    "RetryPolicy": {"MaximumRetryAttempts": 20, "MaximumEventAgeInSeconds": 6 * 3600},
+                    "DeadLetterConfig": {"Arn": self._target.dead_letter_arn},
+                },
+            )
+        except ClientError as error:
+            if error_code(error) != "ConflictException":
+                raise TimerError(f"{error_code(error)} arming step {step}") from error
+        return fires_at

@@ -1,0 +1,188 @@
+"""Cart state and how events change it.
+
+:func:`apply_event` is pure and deterministic: the same history gives the same cart
+whatever order the events arrive in, as far as the rules below allow:
+
+- an event id seen before changes nothing (shops and networks resend);
+- the items shown are those of the newest ``cart_updated`` by event time, so a late,
+  older update never brings back removed items;
+- ``order_placed`` is terminal: a cart update that arrives after it, or that happened
+  after it, never reopens the sequence;
+- ``cart_emptied`` wins over older activity only; a newer update revives the cart.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from relance.core.events import (
+    CartEmptied,
+    CartItem,
+    CartUpdated,
+    CheckoutStarted,
+    CustomerIdentified,
+    CustomerInfo,
+    OrderPlaced,
+    ShopEvent,
+)
+
+# Enough to absorb any realistic resend; older ids are also protected by event-time rules.
+REMEMBERED_EVENT_IDS = 200
+
+CartStatus = Literal["active", "ordered", "emptied"]
+
+
+class _State(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reminder(_State):
+    """One step of the sequence: claimed before sending, then stamped with SES's id."""
+
+    step: int
+    variant: str
+    claimed_at: datetime
+    message_id: str | None = None
+
+
+class Timer(_State):
+    step: int
+    due_at: datetime
+
+
+class RecordedOrder(_State):
+    order_id: str
+    amount: Decimal
+    currency: str
+    placed_at: datetime
+    credited_step: int | None
+    """The last step sent before the order; ``None`` for a natural return."""
+
+    @property
+    def recovered(self) -> bool:
+        return self.credited_step is not None
+
+
+class Cart(_State):
+    shop_id: str
+    cart_id: str
+    status: CartStatus = "active"
+    items: tuple[CartItem, ...] = ()
+    currency: str | None = None
+    total: Decimal = Decimal(0)
+    restore_url: str | None = None
+    customer: CustomerInfo = CustomerInfo()
+    customer_at: datetime | None = None
+    created_at: datetime
+    content_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    checkout_started_at: datetime | None = None
+    emptied_at: datetime | None = None
+    order: RecordedOrder | None = None
+    reminders: tuple[Reminder, ...] = ()
+    timer: Timer | None = None
+    eligible_at: datetime | None = None
+    """When the cart first qualified for a reminder (contact, items, above the floor)."""
+    seen_event_ids: tuple[str, ...] = ()
+    version: int = 0
+
+    @property
+    def abandoned_at(self) -> datetime:
+        """When the customer last touched the cart: the clock every delay counts from."""
+        return self.last_activity_at or self.created_at
+
+    @property
+    def cohort_day(self) -> date:
+        return self.abandoned_at.date()
+
+    def reminder(self, step: int) -> Reminder | None:
+        return next((r for r in self.reminders if r.step == step), None)
+
+    @property
+    def next_step(self) -> int:
+        return max((r.step for r in self.reminders), default=0) + 1
+
+
+def _merge_customer(cart: Cart, info: CustomerInfo | None, at: datetime) -> dict[str, object]:
+    if info is None:
+        return {}
+    known = cart.customer.model_dump(exclude_none=True)
+    incoming = info.model_dump(exclude_none=True)
+    newer = cart.customer_at is None or at >= cart.customer_at
+    merged = {**known, **incoming} if newer else {**incoming, **known}
+    return {
+        "customer": CustomerInfo.model_validate(merged),
+        "customer_at": max(at, cart.customer_at) if cart.customer_at else at,
+    }
+
+
+def _latest(current: datetime | None, at: datetime) -> datetime:
+    return at if current is None or at > current else current
+
+
+def _credited_step(cart: Cart, placed_at: datetime) -> int | None:
+    sent_before = [r.step for r in cart.reminders if r.message_id and r.claimed_at <= placed_at]
+    return max(sent_before, default=None)
+
+
+def _changes(cart: Cart, event: ShopEvent) -> dict[str, object]:
+    at = event.occurred_at
+    if isinstance(event, CartUpdated):
+        changes: dict[str, object] = {"last_activity_at": _latest(cart.last_activity_at, at)}
+        if cart.content_at is None or at >= cart.content_at:
+            total = event.total if event.total is not None else _items_total(event)
+            changes.update(
+                items=tuple(event.items),
+                currency=event.currency,
+                total=total,
+                restore_url=str(event.restore_url),
+                content_at=at,
+            )
+        if cart.status == "emptied" and cart.emptied_at is not None and at > cart.emptied_at:
+            changes["status"] = "active"
+        return changes
+    if isinstance(event, CheckoutStarted):
+        return {
+            "last_activity_at": _latest(cart.last_activity_at, at),
+            "checkout_started_at": _latest(cart.checkout_started_at, at),
+        }
+    if isinstance(event, OrderPlaced):
+        if cart.order is not None:
+            return {}
+        order = RecordedOrder(
+            order_id=event.order_id,
+            amount=event.amount,
+            currency=event.currency,
+            placed_at=at,
+            credited_step=_credited_step(cart, at),
+        )
+        return {"status": "ordered", "order": order, "timer": None}
+    if isinstance(event, CartEmptied):
+        if cart.status == "ordered" or (cart.last_activity_at and at < cart.last_activity_at):
+            return {"emptied_at": _latest(cart.emptied_at, at)}
+        return {"status": "emptied", "emptied_at": _latest(cart.emptied_at, at), "timer": None}
+    assert isinstance(event, CustomerIdentified)
+    return {}
+
+
+def _items_total(event: CartUpdated) -> Decimal:
+    return sum((item.unit_price * item.quantity for item in event.items), Decimal(0))
+
+
+def new_cart(shop_id: str, event: ShopEvent) -> Cart:
+    return Cart(shop_id=shop_id, cart_id=event.cart_id, created_at=event.occurred_at)
+
+
+def apply_event(cart: Cart, event: ShopEvent) -> Cart | None:
+    """The cart after ``event``, or ``None`` when the event was already applied."""
+    if event.id in cart.seen_event_ids:
+        return None
+    changes = _changes(cart, event)
+    changes.update(_merge_customer(cart, event.customer, event.occurred_at))
+    changes["seen_event_ids"] = (*cart.seen_event_ids, event.id)[-REMEMBERED_EVENT_IDS:]
+    changes["created_at"] = min(cart.created_at, event.occurred_at)
+    return cart.model_copy(update=changes)

@@ -1,0 +1,75 @@
+"""The content of one reminder: subject, preheader, HTML and plain text, localized.
+
+Jinja2 autoescapes every value once (an item called ``<script>`` shows as text); money and
+dates are formatted by Babel in the customer's language and time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from relance.core.cart import Cart
+from relance.core.i18n import STRINGS, language_of
+from relance.core.shop import Shop
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("relance", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def compose(shop: Shop, cart: Cart, step: int, now: datetime) -> RenderedEmail:
+    language = language_of(cart.customer.locale, shop.language)
+    words = STRINGS[language]
+    zone = ZoneInfo(cart.customer.time_zone or shop.time_zone)
+    currency = cart.currency or "EUR"
+
+    def money(amount: object) -> str:
+        return format_currency(amount, currency, locale=language)
+
+    first_name = cart.customer.first_name
+    greeting = words["greeting_named"].format(name=first_name) if first_name else words["greeting"]
+    context = {
+        "lang": language,
+        "w": words,
+        "step": step,
+        "shop": shop,
+        "greeting": greeting,
+        "subject": words[f"subject_{step}"].format(shop=shop.name),
+        "preheader": words[f"preheader_{step}"],
+        "intro": words[f"intro_{step}"],
+        "items": [
+            {"item": item, "line_total": money(item.unit_price * item.quantity), "unit": money(item.unit_price)}
+            for item in cart.items
+        ],
+        "total": money(cart.total),
+        "restore_url": cart.restore_url,
+        "today": format_date(now.astimezone(zone).date(), format="long", locale=language),
+    }
+    env = _templates()
+    return RenderedEmail(
+        subject=context["subject"],
+        preheader=context["preheader"],
+        html=env.get_template("reminder.html").render(context),
+        text=env.get_template("reminder.txt").render(context),
+    )

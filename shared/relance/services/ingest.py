@@ -1,0 +1,76 @@
+"""Authenticate a shop's request and apply its events to the carts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from relance.adapters.errors import ConcurrentUpdate
+from relance.core.cart import Timer, apply_event, new_cart
+from relance.core.events import ShopEvent
+from relance.core.policy import due_at, needs_timer
+from relance.core.shop import SHOP_ID_PATTERN, Shop
+from relance.core.signing import AuthError, verify
+from relance.wiring import Services
+
+MAX_ATTEMPTS = 5
+
+
+class ShopSuspended(Exception):
+    """Valid credentials, but the shop may not post events (403)."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    index: int
+    event_id: str
+    outcome: Literal["applied", "duplicate"]
+    timer_armed: bool = False
+    recovered: bool = False
+
+
+def authenticate(
+    svc: Services, shop_id: str | None, timestamp: str | None, signed: str | None, body: bytes
+) -> Shop:
+    """The shop whose secret signed ``body``. Unknown shops and bad signatures look alike."""
+    if not shop_id or not re.match(SHOP_ID_PATTERN, shop_id):
+        raise AuthError("missing or malformed X-Relance-Shop header")
+    secret = svc.secrets.get(shop_id)
+    shop = svc.shops.get(shop_id) if secret else None
+    if secret is None or shop is None:
+        raise AuthError("unknown shop or wrong secret")
+    verify(secret, timestamp, signed, body, svc.clock())
+    if shop.status != "active":
+        raise ShopSuspended(shop_id)
+    return shop
+
+
+def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
+    """Apply one event with one conditional write; arm step 1 when the cart becomes eligible."""
+    for _ in range(MAX_ATTEMPTS):
+        stored = svc.carts.get(shop.shop_id, event.cart_id)
+        updated = apply_event(stored or new_cart(shop.shop_id, event), event)
+        if updated is None:
+            return Applied(index, event.id, "duplicate")
+        armed = needs_timer(updated, shop.policy)
+        if armed:
+            step = updated.next_step
+            due = due_at(updated, shop.policy, step)
+            # Armed before the write: a timer without its cart stops harmlessly, whereas a
+            # cart marked as armed without its timer would never be reminded.
+            svc.timers.arm(shop.shop_id, updated.cart_id, step, due)
+            updated = updated.model_copy(
+                update={
+                    "timer": Timer(step=step, due_at=due),
+                    "eligible_at": updated.eligible_at or svc.clock(),
+                }
+            )
+        try:
+            saved = svc.carts.save(updated, shop.policy.retention_days)
+        except ConcurrentUpdate:
+            continue
+        newly_ordered = saved.order is not None and (stored is None or stored.order is None)
+        recovered = newly_ordered and saved.order is not None and saved.order.recovered
+        return Applied(index, event.id, "applied", timer_armed=armed, recovered=recovered)
+    raise ConcurrentUpdate(event.cart_id)

@@ -1,0 +1,133 @@
+"""The reminder run: a timer fired for (shop, cart, step); decide, claim, send, arm the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from relance.adapters.errors import ConcurrentUpdate, MailThrottled
+from relance.adapters.mailer import OutgoingEmail
+from relance.core.cart import Cart, Reminder, Timer
+from relance.core.emails import compose
+from relance.core.policy import Send, Stop, Wait, decide, due_at
+from relance.core.shop import Shop
+from relance.wiring import Services
+
+MAX_ATTEMPTS = 5
+THROTTLE_RETRY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    action: Literal["sent", "stopped", "waiting", "deferred"]
+    step: int
+    reason: str = ""
+    message_id: str | None = None
+
+
+def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOutcome:
+    shop = svc.shops.get(shop_id)
+    if shop is None:
+        return ReminderOutcome("stopped", step, "unknown_shop")
+    for _ in range(MAX_ATTEMPTS):
+        cart = svc.carts.get(shop_id, cart_id)
+        if cart is None:
+            return ReminderOutcome("stopped", step, "unknown_cart")
+        email = cart.customer.email
+        suppressed = bool(email) and svc.contacts.is_suppressed(shop_id, str(email))
+        decision = decide(cart, shop.policy, step, svc.clock(), suppressed)
+        try:
+            if isinstance(decision, Stop):
+                return ReminderOutcome("stopped", step, decision.reason)
+            if isinstance(decision, Wait):
+                _rearm(svc, shop, cart, step, decision.until)
+                return ReminderOutcome("waiting", step, decision.reason)
+            return _send(svc, shop, cart, decision)
+        except ConcurrentUpdate:
+            continue  # the cart changed under us: reload and decide again
+    raise ConcurrentUpdate(cart_id)
+
+
+def _rearm(svc: Services, shop: Shop, cart: Cart, step: int, until: datetime) -> None:
+    svc.timers.arm(shop.shop_id, cart.cart_id, step, until)
+    svc.carts.save(
+        cart.model_copy(update={"timer": Timer(step=step, due_at=until)}), shop.policy.retention_days
+    )
+
+
+def _send(svc: Services, shop: Shop, cart: Cart, decision: Send) -> ReminderOutcome:
+    now = svc.clock()
+    claim = Reminder(step=decision.step, variant=decision.variant, claimed_at=now)
+    # The claim is a conditional write: of two deliveries of one timer, one claims, one stops.
+    claimed = svc.carts.save(
+        cart.model_copy(update={"reminders": (*cart.reminders, claim), "timer": None}),
+        shop.policy.retention_days,
+    )
+    content = compose(shop, claimed, decision.step, now)
+    mail = OutgoingEmail(
+        sender_name=shop.name,
+        sender_address=str(shop.sender_email),
+        recipient=str(claimed.customer.email),
+        subject=content.subject,
+        html=content.html,
+        text=content.text,
+        sent_at=now,
+        tags={"shop": shop.shop_id, "step": str(decision.step), "variant": decision.variant},
+    )
+    try:
+        message_id = svc.mailer.send(mail)
+    except MailThrottled:
+        _release_and_rearm(svc, shop, claimed, decision.step, now + THROTTLE_RETRY)
+        return ReminderOutcome("deferred", decision.step, "ses_throttled")
+    except Exception:
+        _release(svc, shop, claimed, decision.step)
+        raise
+    sent = _stamp(svc, shop, claimed, decision.step, message_id)
+    _arm_next(svc, shop, sent, decision.step + 1)
+    return ReminderOutcome("sent", decision.step, message_id=message_id)
+
+
+def _release(svc: Services, shop: Shop, cart: Cart, step: int) -> Cart:
+    """Give the step back after a failed send, so that a retry can send it."""
+    for _ in range(MAX_ATTEMPTS):
+        kept = tuple(r for r in cart.reminders if r.step != step)
+        try:
+            return svc.carts.save(cart.model_copy(update={"reminders": kept}), shop.policy.retention_days)
+        except ConcurrentUpdate:
+            cart = svc.carts.get(shop.shop_id, cart.cart_id) or cart
+    raise ConcurrentUpdate(cart.cart_id)
+
+
+def _release_and_rearm(svc: Services, shop: Shop, cart: Cart, step: int, at: datetime) -> None:
+    released = _release(svc, shop, cart, step)
+    _rearm(svc, shop, released, step, at)
+
+
+def _stamp(svc: Services, shop: Shop, cart: Cart, step: int, message_id: str) -> Cart:
+    """Record SES's id on the claimed step; retried on conflicts, the email is already out."""
+    for _ in range(MAX_ATTEMPTS):
+        stamped = tuple(
+            r.model_copy(update={"message_id": message_id}) if r.step == step else r
+            for r in cart.reminders
+        )
+        try:
+            return svc.carts.save(cart.model_copy(update={"reminders": stamped}), shop.policy.retention_days)
+        except ConcurrentUpdate:
+            cart = svc.carts.get(shop.shop_id, cart.cart_id) or cart
+    raise ConcurrentUpdate(cart.cart_id)
+
+
+def _arm_next(svc: Services, shop: Shop, cart: Cart, step: int) -> None:
+    if step > shop.policy.steps or cart.status != "active":
+        return
+    due = due_at(cart, shop.policy, step)
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            _rearm(svc, shop, cart, step, due)
+            return
+        except ConcurrentUpdate:
+            fresh = svc.carts.get(shop.shop_id, cart.cart_id)
+            if fresh is None or fresh.status != "active":
+                return
+            cart = fresh

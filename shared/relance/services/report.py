@@ -1,0 +1,61 @@
+"""Daily KPI reports: which days to (re)build, and building one shop-day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from relance.core.kpis import daily_kpis
+from relance.wiring import Services
+
+MAX_RANGE_DAYS = 400
+
+
+class ReportRequest(BaseModel):
+    """What the report function is asked; empty means "yesterday, every shop"."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    shop_id: str | None = None
+    date_from: date | None = Field(default=None, alias="from")
+    date_to: date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReportRequest:
+        if (self.date_from is None) != (self.date_to is None):
+            raise ValueError("give both 'from' and 'to', or neither")
+        if self.date_from and self.date_to:
+            if self.date_from > self.date_to:
+                raise ValueError("'from' must not be after 'to'")
+            if (self.date_to - self.date_from).days >= MAX_RANGE_DAYS:
+                raise ValueError(f"at most {MAX_RANGE_DAYS} days per run")
+        return self
+
+    def days(self, now: datetime) -> Iterator[date]:
+        if self.date_from is None or self.date_to is None:
+            yield now.date() - timedelta(days=1)
+            return
+        day = self.date_from
+        while day <= self.date_to:
+            yield day
+            day += timedelta(days=1)
+
+
+def build_day(svc: Services, shop_id: str, day: date) -> list[str]:
+    """Compute one shop-day from the day index and write its files; return their keys."""
+    shop = svc.shops.get(shop_id)
+    if shop is None:
+        raise LookupError(f"unknown shop {shop_id!r}")
+    kpis = daily_kpis(shop_id, day, svc.carts.carts_of_day(shop_id, day), shop.policy)
+    return svc.reports.write(shop_id, day, kpis)
+
+
+def run(svc: Services, request: ReportRequest) -> list[str]:
+    shop_ids = [request.shop_id] if request.shop_id else svc.shops.shop_ids()
+    written: list[str] = []
+    for day in request.days(svc.clock()):
+        for shop_id in shop_ids:
+            written.extend(build_day(svc, shop_id, day))
+    return written

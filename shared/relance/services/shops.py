@@ -1,0 +1,16 @@
+"""Registering a shop: its record and a fresh signing secret."""
+
+from __future__ import annotations
+
+import secrets
+
+from relance.core.shop import Shop
+from relance.wiring import Services
+
+
+def register(svc: Services, shop: Shop) -> str:
+    """Store ``shop`` and give it a new secret (rotating any previous one); return the secret."""
+    secret = secrets.token_urlsafe(32)
+    svc.shops.put(shop)
+    svc.secrets.put(shop.shop_id, secret)
+    return secret

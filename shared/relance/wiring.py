@@ -1,0 +1,89 @@
+"""One place that builds the adapters, so tests and the local runtime swap them the same way.
+
+Functions call :func:`services`; tests and ``infra/local`` call :func:`use` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+import boto3
+
+from relance.adapters.dynamo import CartStore, ContactStore, ShopStore
+from relance.adapters.mailer import SesMailer
+from relance.adapters.reports import S3ReportSink
+from relance.adapters.scheduler import ReminderTimers, TimerTarget
+from relance.adapters.secrets import ShopSecrets
+from relance.config import Settings, settings_from_env
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Services:
+    """Lazily built adapters: a function only pays for the clients it uses."""
+
+    def __init__(self, settings: Settings, clock: Clock = utc_now, session: Any = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.session = session or boto3.session.Session()
+
+    @cached_property
+    def _table(self) -> Any:
+        return self.session.resource("dynamodb").Table(self.settings.TABLE_NAME)
+
+    @cached_property
+    def carts(self) -> CartStore:
+        return CartStore(self._table, self.clock)
+
+    @cached_property
+    def shops(self) -> ShopStore:
+        return ShopStore(self._table)
+
+    @cached_property
+    def contacts(self) -> ContactStore:
+        return ContactStore(self._table)
+
+    @cached_property
+    def secrets(self) -> ShopSecrets:
+        return ShopSecrets(self.session.client("ssm"), self.settings.SHOP_SECRETS_PREFIX)
+
+    @cached_property
+    def timers(self) -> ReminderTimers:
+        target = TimerTarget(
+            function_arn=self.settings.REMINDER_FUNCTION_ARN,
+            role_arn=self.settings.SCHEDULER_ROLE_ARN,
+            dead_letter_arn=self.settings.TIMER_DLQ_ARN,
+        )
+        client = self.session.client("scheduler")
+        return ReminderTimers(client, self.settings.SCHEDULE_GROUP, target, self.clock)
+
+    @cached_property
+    def mailer(self) -> SesMailer:
+        return SesMailer(self.session.client("sesv2"), self.settings.SES_CONFIGURATION_SET)
+
+    @cached_property
+    def reports(self) -> S3ReportSink:
+        return S3ReportSink(self.session.client("s3"), self.settings.REPORTS_BUCKET)
+
+
+_current: Services | None = None
+
+
+def services() -> Services:
+    global _current
+    if _current is None:
+        _current = Services(settings_from_env())
+    return _current
+
+
+def use(replacement: Services | None) -> None:
+    """Make every handler use ``replacement`` (``None``: rebuild from the environment)."""
+    global _current
+    _current = replacement
