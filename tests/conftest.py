@@ -1,0 +1,150 @@
+"""Shared fixtures: a fake AWS account, a controllable clock, and a registered shop."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.local.lambda_context import LambdaContext
+from infra.local.stack import REGION, Stack, deploy
+from relance.config import Settings
+from relance.core.shop import Shop
+from relance.core.signing import signature
+from relance.services.shops import register
+from relance.wiring import Services, use
+
+EVENTS = Path(__file__).parent / "events"
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fake_aws_environment() -> None:
+    # Never reach a real account: fake credentials, a fixed region, no custom endpoint.
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION=REGION,
+        POWERTOOLS_METRICS_NAMESPACE="Relance",
+        POWERTOOLS_METRICS_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="WARNING",
+    )
+
+
+class Clock:
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def load_event(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EVENTS / name).read_text())
+    return loaded
+
+
+def demo_shop(shop_id: str = "atelier-test", **changes: Any) -> Shop:
+    base = {
+        "shop_id": shop_id,
+        "name": "Atelier Test",
+        "sender_email": "bonjour@atelier-test.example",
+        "postal_address": "1 place du Marché, 75004 Paris",
+        "website": "https://atelier-test.example",
+        "support_email": "aide@atelier-test.example",
+    }
+    return Shop.model_validate({**base, **changes})
+
+
+@dataclass
+class World:
+    """Embedded AWS with the template's resources, the services, and one shop."""
+
+    services: Services
+    stack: Stack
+    clock: Clock
+    shop: Shop
+    secret: str
+    session: Any
+
+    def api_event(
+        self, body: bytes | dict[str, Any], *, shop_id: str | None = None, secret: str | None = None,
+        timestamp: int | None = None, path: str = "/v1/events",
+    ) -> dict[str, Any]:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        ts = int(self.clock().timestamp()) if timestamp is None else timestamp
+        headers = {
+            "content-type": "application/json",
+            "x-relance-shop": shop_id or self.shop.shop_id,
+            "x-relance-timestamp": str(ts),
+            "x-relance-signature": signature(secret or self.secret, ts, raw),
+        }
+        return {
+            "version": "2.0",
+            "routeKey": f"POST {path}",
+            "rawPath": path,
+            "rawQueryString": "",
+            "headers": headers,
+            "requestContext": {"http": {"method": "POST", "path": path, "sourceIp": "127.0.0.1"},
+                               "requestId": "test", "stage": "$default"},
+            "body": base64.b64encode(raw).decode(),
+            "isBase64Encoded": True,
+        }
+
+    def post(self, events: list[dict[str, Any]], **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        from functions.api.handler import lambda_handler
+
+        response = lambda_handler(self.api_event({"events": events}, **kwargs), LambdaContext("api"))
+        return response["statusCode"], json.loads(response["body"])
+
+    def fire(self, cart_id: str, step: int) -> dict[str, Any]:
+        from functions.reminder.handler import lambda_handler
+
+        event = {"shop_id": self.shop.shop_id, "cart_id": cart_id, "step": step}
+        result: dict[str, Any] = lambda_handler(event, LambdaContext("reminder"))
+        return result
+
+    def schedules(self) -> list[dict[str, Any]]:
+        scheduler = self.session.client("scheduler")
+        group = self.services.settings.SCHEDULE_GROUP
+        names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
+        return [scheduler.get_schedule(GroupName=group, Name=name) for name in names]
+
+    def sent_messages(self) -> list[Any]:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    from moto import mock_aws
+
+    with mock_aws():
+        session = boto3.session.Session(region_name=REGION)
+        stack = deploy(session, "relance-test")
+        clock = Clock()
+        services = Services(Settings.model_validate(stack.function_environment()), clock, session)
+        use(services)
+        shop = demo_shop()
+        secret = register(services, shop)
+        session.client("sesv2").create_email_identity(EmailIdentity="atelier-test.example")
+        try:
+            yield World(services, stack, clock, shop, secret, session)
+        finally:
+            use(None)

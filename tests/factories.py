@@ -1,0 +1,49 @@
+"""Builders for shop events, as dicts (what a shop posts) or parsed models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from relance.core.events import ShopEvent
+
+_parse: TypeAdapter[ShopEvent] = TypeAdapter(ShopEvent)
+
+
+def item(sku: str = "SKU-1", price: str = "40.00", quantity: int = 1, name: str | None = None) -> dict[str, Any]:
+    return {"sku": sku, "name": name or f"Article {sku}", "quantity": quantity, "unit_price": price}
+
+
+def cart_updated(
+    event_id: str, at: datetime, cart_id: str = "cart-1", *, items: list[dict[str, Any]] | None = None,
+    email: str | None = "claire@example.fr", **customer: Any,
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "id": event_id,
+        "type": "cart_updated",
+        "occurred_at": at.isoformat(),
+        "cart_id": cart_id,
+        "currency": "EUR",
+        "restore_url": f"https://atelier-test.example/cart/{cart_id}",
+        "items": items if items is not None else [item()],
+    }
+    if email or customer:
+        event["customer"] = {**({"email": email} if email else {}), **customer}
+    return event
+
+
+def order_placed(event_id: str, at: datetime, cart_id: str = "cart-1", amount: str = "40.00") -> dict[str, Any]:
+    return {
+        "id": event_id, "type": "order_placed", "occurred_at": at.isoformat(), "cart_id": cart_id,
+        "order_id": f"order-{event_id}", "amount": amount, "currency": "EUR",
+    }
+
+
+def simple(kind: str, event_id: str, at: datetime, cart_id: str = "cart-1") -> dict[str, Any]:
+    return {"id": event_id, "type": kind, "occurred_at": at.isoformat(), "cart_id": cart_id}
+
+
+def parsed(event: dict[str, Any]) -> ShopEvent:
+    return _parse.validate_python(event)

@@ -1,0 +1,91 @@
+"""How events change a cart: idempotent, and safe when they arrive late or out of order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from relance.core.cart import Cart, Reminder, apply_event, new_cart
+from tests.conftest import T0
+from tests.factories import cart_updated, item, order_placed, parsed, simple
+
+pytestmark = pytest.mark.unit
+H = timedelta(hours=1)
+
+
+def run(*events: dict) -> Cart:
+    cart = new_cart("shop", parsed(events[0]))
+    for event in events:
+        updated = apply_event(cart, parsed(event))
+        cart = updated if updated is not None else cart
+    return cart
+
+
+def test_an_event_applied_twice_changes_nothing_the_second_time() -> None:
+    cart = run(cart_updated("e1", T0))
+    assert apply_event(cart, parsed(cart_updated("e1", T0))) is None
+
+
+def test_items_are_those_of_the_newest_update_even_when_it_arrives_first() -> None:
+    newer = cart_updated("e2", T0 + H, items=[item("NEW", "10.00")])
+    older = cart_updated("e1", T0, items=[item("OLD", "99.00"), item("GONE", "5.00")])
+    cart = run(newer, older)
+    assert [i.sku for i in cart.items] == ["NEW"]
+    assert cart.total == Decimal("10.00")
+    assert cart.last_activity_at == T0 + H and cart.created_at == T0
+
+
+def test_an_order_that_arrives_before_the_last_update_still_wins() -> None:
+    cart = run(cart_updated("e1", T0), order_placed("o1", T0 + 2 * H), cart_updated("e2", T0 + H))
+    assert cart.status == "ordered"
+    assert cart.order is not None and cart.order.order_id == "order-o1"
+
+
+def test_a_cart_update_after_an_order_does_not_reopen_the_cart() -> None:
+    cart = run(cart_updated("e1", T0), order_placed("o1", T0 + H), cart_updated("e2", T0 + 3 * H))
+    assert cart.status == "ordered"
+
+
+def test_emptied_cart_revives_only_with_a_newer_update() -> None:
+    emptied = run(cart_updated("e1", T0), simple("cart_emptied", "x", T0 + H))
+    assert emptied.status == "emptied" and emptied.timer is None
+    assert run(cart_updated("e1", T0), simple("cart_emptied", "x", T0 + H), cart_updated("e2", T0 + 2 * H)).status == "active"
+    late_empty = run(cart_updated("e2", T0 + 2 * H), simple("cart_emptied", "x", T0 + H))
+    assert late_empty.status == "active"
+
+
+def test_the_total_sent_by_the_shop_wins_over_the_items_sum() -> None:
+    cart = run({**cart_updated("e1", T0, items=[item(price="50.00", quantity=2)]), "total": "90.00"})
+    assert cart.total == Decimal("90.00")
+
+
+def test_customer_details_merge_and_newer_values_win() -> None:
+    cart = run(
+        cart_updated("e1", T0, email=None, first_name="Claire"),
+        simple("customer_identified", "c1", T0 + H) | {"customer": {"email": "c@example.fr", "locale": "fr-FR"}},
+        cart_updated("e0", T0 - H, email=None, first_name="Old name", time_zone="Europe/Paris"),
+    )
+    assert cart.customer.email == "c@example.fr"
+    assert cart.customer.first_name == "Claire"
+    assert cart.customer.time_zone == "Europe/Paris"
+
+
+def test_an_order_is_credited_to_the_last_email_sent_before_it() -> None:
+    cart = run(cart_updated("e1", T0))
+    sent = (
+        Reminder(step=1, variant="A", claimed_at=T0 + 3 * H, message_id="m1"),
+        Reminder(step=2, variant="A", claimed_at=T0 + 24 * H, message_id="m2"),
+    )
+    cart = cart.model_copy(update={"reminders": sent})
+    recovered = apply_event(cart, parsed(order_placed("o1", T0 + 5 * H)))
+    assert recovered is not None and recovered.order is not None
+    assert recovered.order.credited_step == 1 and recovered.order.recovered
+    natural = apply_event(cart, parsed(order_placed("o1", T0 + 2 * H)))
+    assert natural is not None and natural.order is not None and not natural.order.recovered
+
+
+def test_a_second_order_event_for_the_same_cart_keeps_the_first() -> None:
+    cart = run(cart_updated("e1", T0), order_placed("o1", T0 + H), order_placed("o2", T0 + 2 * H, amount="1.00"))
+    assert cart.order is not None and cart.order.order_id == "order-o1"

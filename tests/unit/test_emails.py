@@ -1,0 +1,74 @@
+"""Email content: localized, escaped once, with the cart as it is and the shop's identity."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import escape
+
+from relance.core.cart import Cart, apply_event, new_cart
+from relance.core.emails import compose
+from relance.core.i18n import language_of
+from tests.conftest import T0, demo_shop
+from tests.factories import cart_updated, item, parsed
+
+pytestmark = pytest.mark.unit
+SHOP = demo_shop()
+
+
+def cart_with(items: list[dict], **customer: object) -> Cart:
+    event = parsed(cart_updated("e1", T0, items=items, **customer))
+    result = apply_event(new_cart("shop", event), event)
+    assert result is not None
+    return result
+
+
+def test_french_email_lists_items_prices_and_the_restore_link() -> None:
+    cart = cart_with([item("A", "1234.50", 2, name="Lampe Opale")], first_name="Claire", locale="fr-FR")
+    email = compose(SHOP, cart, 1, T0)
+    assert email.subject == "Votre panier vous attend chez Atelier Test"
+    for part in (email.html, email.text):
+        assert "Bonjour Claire," in part
+        assert "Lampe Opale" in part
+        assert "2\u202f469,00\xa0€" in part  # French grouping and symbol placement (CLDR)
+        assert "https://atelier-test.example/cart/cart-1" in part
+        assert "1 place du Marché, 75004 Paris" in part
+
+
+def test_english_customers_get_english_with_english_money() -> None:
+    cart = cart_with([item("A", "1234.50")], locale="en-GB")
+    email = compose(SHOP, cart, 2, T0)
+    assert email.subject.startswith("Questions about your cart?")
+    assert "€1,234.50" in email.html and "Hello," in email.text
+
+
+@pytest.mark.parametrize("step", [1, 2, 3])
+def test_each_step_has_its_own_subject_and_preheader(step: int) -> None:
+    email = compose(SHOP, cart_with([item()]), step, T0)
+    others = [compose(SHOP, cart_with([item()]), s, T0) for s in (1, 2, 3) if s != step]
+    assert all(email.subject != o.subject and email.preheader != o.preheader for o in others)
+    assert str(escape(email.preheader)) in email.html
+
+
+def test_user_supplied_strings_are_escaped_exactly_once() -> None:
+    cart = cart_with([item("A", name="Pull &ndash; laine <script>alert(1)</script>")], first_name="<b>Zoé</b>")
+    html = compose(SHOP, cart, 1, T0).html
+    assert "<script>" not in html and "<b>Zoé" not in html
+    assert "Pull &amp;ndash; laine &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&amp;amp;" not in html
+    text = compose(SHOP, cart, 1, T0).text
+    assert "Pull &ndash; laine <script>alert(1)</script>" in text  # plain text is not HTML
+
+
+def test_the_html_is_a_600px_table_layout_with_alt_texts() -> None:
+    cart = cart_with([{**item("A", name="Vase"), "image_url": "https://atelier-test.example/v.jpg"}])
+    html = compose(SHOP, cart, 1, T0).html
+    assert 'max-width:600px' in html and 'role="presentation"' in html
+    assert 'alt="Vase"' in html and 'name="viewport"' in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "fallback", "expected"),
+    [("fr-FR", "en", "fr"), ("en_US", "fr", "en"), ("de-DE", "fr", "fr"), (None, "en", "en"), ("EN", "fr", "en")],
+)
+def test_language_follows_the_customer_then_the_shop(locale: str | None, fallback: str, expected: str) -> None:
+    assert language_of(locale, fallback) == expected

@@ -1,0 +1,69 @@
+"""template.yaml: lints clean and declares what the product relies on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from infra.local.stack import TEMPLATE, load_template
+
+pytestmark = pytest.mark.unit
+RESOURCES = load_template()["Resources"]
+
+
+def of_type(kind: str) -> dict:
+    return {name: spec["Properties"] for name, spec in RESOURCES.items() if spec["Type"] == kind}
+
+
+def test_cfn_lint_reports_nothing() -> None:
+    cfn_lint = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run([str(cfn_lint), str(TEMPLATE)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_table_is_on_demand_with_ttl_pitr_and_the_day_index() -> None:
+    (table,) = of_type("AWS::DynamoDB::Table").values()
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["by-shop-day"]
+
+
+def test_reports_bucket_is_encrypted_and_private() -> None:
+    (bucket,) = of_type("AWS::S3::Bucket").values()
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+
+
+def test_functions_and_their_triggers() -> None:
+    functions = of_type("AWS::Serverless::Function")
+    assert set(functions) == {"ApiFunction", "ReminderFunction", "ReportFunction"}
+    assert functions["ApiFunction"]["Events"]["PostEvents"]["Properties"]["Path"] == "/v1/events"
+    assert functions["ReportFunction"]["Events"]["Daily"]["Type"] == "ScheduleV2"
+    reminder = functions["ReminderFunction"]["EventInvokeConfig"]
+    assert reminder["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
+
+
+def test_each_function_has_its_own_least_privilege_policy() -> None:
+    for name, function in of_type("AWS::Serverless::Function").items():
+        statements = function["Policies"][0]["Statement"]
+        for statement in statements:
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            assert "*" not in resources, f"{name} has a wildcard resource"
+            assert not any(action.endswith(":*") for action in (
+                statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])), name
+    report_actions = {a for s in of_type("AWS::Serverless::Function")["ReportFunction"]["Policies"][0]["Statement"]
+                      for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert "dynamodb:Scan" not in report_actions and "dynamodb:PutItem" not in report_actions
+
+
+def test_scheduler_group_role_dead_letter_queue_and_configuration_set_exist() -> None:
+    kinds = {spec["Type"] for spec in RESOURCES.values()}
+    assert {"AWS::Scheduler::ScheduleGroup", "AWS::SQS::Queue", "AWS::SES::ConfigurationSet",
+            "AWS::Serverless::HttpApi", "AWS::Serverless::LayerVersion"} <= kinds
+    role = RESOURCES["SchedulerRole"]["Properties"]
+    principal = role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+    assert principal == {"Service": "scheduler.amazonaws.com"}
