@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 from infra.local.lambda_context import LambdaContext
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+LocalRoute = Callable[[str], tuple[int, dict[str, Any]]]
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 
 
@@ -37,8 +39,9 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
 
 
 class ApiFront:
-    def __init__(self, handler: Handler, port: int = 0) -> None:
+    def __init__(self, handler: Handler, port: int = 0, local_routes: dict[str, LocalRoute] | None = None) -> None:
         self._handler = handler
+        self._local_routes = local_routes or {}
         front = self
 
         class _Request(BaseHTTPRequestHandler):
@@ -48,8 +51,15 @@ class ApiFront:
                     self.send_error(413, "Payload Too Large")
                     return
                 body = self.rfile.read(length)
-                event = http_api_event(self.command, self.path, dict(self.headers), body)
-                answer = front._handler(event, LambdaContext("relance-local-api"))
+                url = urlsplit(self.path)
+                local = front._local_routes.get(f"{self.command} {url.path}")
+                if local is not None:
+                    status, payload_json = local(url.query)
+                    answer = {"statusCode": status, "body": json.dumps(payload_json),
+                              "headers": {"Content-Type": "application/json"}}
+                else:
+                    event = http_api_event(self.command, self.path, dict(self.headers), body)
+                    answer = front._handler(event, LambdaContext("relance-local-api"))
                 payload = answer.get("body") or ""
                 data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()
                 self.send_response(int(answer.get("statusCode", 200)))
@@ -75,6 +85,9 @@ class ApiFront:
     def start(self) -> ApiFront:
         self._thread.start()
         return self
+
+    def wait(self) -> None:
+        self._thread.join()
 
     def stop(self) -> None:
         self._server.shutdown()

@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from infra.local.http_front import ApiFront
+from infra.local.http_front import ApiFront, LocalRoute
 from infra.local.lambda_context import LambdaContext
 from infra.local.outbox import OutboxMailer
 from infra.local.stack import REGION, Stack, deploy
@@ -70,7 +70,9 @@ class LocalRuntime:
         self._saved_environment: dict[str, str | None] = {}
 
     # -- lifecycle ----------------------------------------------------------------------
-    def start(self, serve_api: bool = True, api_port: int = 0) -> LocalRuntime:
+    def start(
+        self, serve_api: bool = True, api_port: int = 0, local_routes: dict[str, LocalRoute] | None = None
+    ) -> LocalRuntime:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
         self._moto.start()
         host, port = self._moto.get_host_and_port()
@@ -92,7 +94,7 @@ class LocalRuntime:
         if serve_api:
             from functions.api.handler import lambda_handler
 
-            self.api = ApiFront(lambda_handler, port=api_port).start()
+            self.api = ApiFront(lambda_handler, port=api_port, local_routes=local_routes).start()
         return self
 
     def stop(self) -> None:

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from babel.numbers import get_currency_precision
+
 from relance.core.cart import Cart
 from relance.core.policy import MAX_STEPS, ShopPolicy
 
@@ -42,10 +44,12 @@ class DailyKpis:
             "date": self.day.isoformat(),
             "currency": self.currency,
         }
+        minor_unit = Decimal(1).scaleb(-get_currency_precision(self.currency or "EUR"))
         for name, value in asdict(self).items():
             if name in ("shop_id", "day", "currency", "emails_sent"):
                 continue
-            row[name] = str(value) if isinstance(value, Decimal) else value
+            # Money in the currency's own precision (2 for EUR, 0 for JPY), as plain digits.
+            row[name] = str(value.quantize(minor_unit)) if isinstance(value, Decimal) else value
         for step, count in enumerate(self.emails_sent, start=1):
             row[f"emails_sent_step{step}"] = count
         row["recovery_rate"] = str(self.recovery_rate)

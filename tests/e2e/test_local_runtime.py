@@ -1,0 +1,126 @@
+"""End to end over HTTP: the local runtime (moto server, API front, scheduler driver)."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from infra.local.client import ShopClient
+from infra.local.demo import setup_shop
+from infra.local.lambda_context import LambdaContext
+from infra.local.runtime import LocalRuntime
+from infra.local.serve import local_routes
+from tests.factories import cart_updated, item, order_placed
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
+    local = LocalRuntime(tmp_path_factory.mktemp("out"), START)
+    local.start(local_routes=local_routes(local))
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="module")
+def client(runtime: LocalRuntime) -> ShopClient:
+    return setup_shop(runtime)
+
+
+def emails_to(runtime: LocalRuntime, address: str) -> list[email.message.Message]:
+    found = []
+    for path in sorted((runtime.out_dir / "outbox").glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if message["To"] == address:
+            found.append(message)
+    return found
+
+
+def test_events_in_clock_forward_exactly_the_right_emails_order_report_row(runtime: LocalRuntime, client: ShopClient) -> None:
+    now = runtime.clock()
+    status, _ = client.post_events([cart_updated("p1", now, "path-1", email="path@example.fr",
+                                                 items=[item("A", "120.00")])])
+    assert status == 202
+    runtime.run_until(now + timedelta(hours=2, minutes=59))
+    assert emails_to(runtime, "path@example.fr") == []
+    runtime.run_until(now + timedelta(hours=3, minutes=1))
+    (first,) = emails_to(runtime, "path@example.fr")
+    assert first["Subject"] == "Votre panier vous attend chez Maison Lumière"
+    assert (runtime.out_dir / "outbox").glob("*.html")
+
+    status, _ = client.post_events([order_placed("p1-order", runtime.clock(), "path-1", amount="120.00")])
+    assert status == 202
+    runtime.run_until(now + timedelta(days=5))
+    assert len(emails_to(runtime, "path@example.fr")) == 1, "no email after the order"
+
+    day = now.date().isoformat()
+    runtime.run_report({"shop_id": client.shop_id, "from": day, "to": day})
+    runtime.mirror_reports()
+    report = runtime.out_dir / f"reports/kpis/shop={client.shop_id}/date={day}/kpis.csv"
+    (row,) = csv.DictReader(report.open(encoding="utf-8"))
+    assert int(row["recovered_orders"]) >= 1 and row["recovered_revenue"] != "0.00"
+    assert (report.parent / "kpis.json").exists()
+
+
+def test_invalid_input_over_http_is_422_and_changes_nothing(runtime: LocalRuntime, client: ShopClient) -> None:
+    now = runtime.clock()
+    client.post_events([cart_updated("i1", now, "invalid-1", email="invalid@example.fr")])
+    before = runtime.services.carts.get(client.shop_id, "invalid-1")
+    status, body = client.post_events([{**cart_updated("i2", now, "invalid-1"), "currency": "euro"}])
+    assert status == 422 and body["rejected"][0]["errors"][0]["field"] == "events[0].currency"
+    assert runtime.services.carts.get(client.shop_id, "invalid-1") == before
+
+
+def test_wrong_credentials_over_http_are_401(runtime: LocalRuntime, client: ShopClient) -> None:
+    intruder = ShopClient(client.base_url, client.shop_id, "guessed-secret", runtime.clock)
+    status, body = intruder.post_events([cart_updated("w1", runtime.clock(), "wrong-1")])
+    assert status == 401 and body["error"] == "unauthorized"
+    assert runtime.services.carts.get(client.shop_id, "wrong-1") is None
+
+
+def test_a_timer_delivered_twice_sends_one_email(runtime: LocalRuntime, client: ShopClient) -> None:
+    from functions.reminder.handler import lambda_handler
+
+    now = runtime.clock()
+    client.post_events([cart_updated("d1", now, "double-1", email="double@example.fr")])
+    runtime.clock.advance_to(now + timedelta(hours=3, minutes=1))
+    fired = {"shop_id": client.shop_id, "cart_id": "double-1", "step": 1}
+    lambda_handler(fired, LambdaContext("reminder"))
+    lambda_handler(fired, LambdaContext("reminder"))
+    runtime.run_until(runtime.clock() + timedelta(minutes=5))  # and the scheduler's own delivery
+    assert len(emails_to(runtime, "double@example.fr")) == 1
+
+
+def test_the_readme_curl_example_posts_a_signed_event(runtime: LocalRuntime, client: ShopClient) -> None:
+    environment = {**os.environ, "RELANCE_URL": client.base_url, "SHOP": client.shop_id,
+                   "SECRET": client.secret, "CART": "curl-1"}
+    result = subprocess.run(["bash", str(ROOT / "docs/examples/post_event.sh")], env=environment,
+                            capture_output=True, text=True, check=True, timeout=60)
+    assert '"outcome": "applied"' in result.stdout, result.stdout + result.stderr
+    assert runtime.services.carts.get(client.shop_id, "curl-1") is not None
+
+
+def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "infra.local", "demo", "--carts", "60", "--out", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+                            env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'shared'}"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Recovered revenue over the week:" in result.stdout
+    html = list((tmp_path / "outbox").glob("*.html"))
+    assert html and len(html) == len(list((tmp_path / "outbox").glob("*.eml")))
+    assert "<table" in html[0].read_text(encoding="utf-8")
+    assert len(list((tmp_path / "reports/kpis/shop=maison-lumiere").glob("date=*/kpis.csv"))) >= 7

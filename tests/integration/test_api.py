@@ -1,0 +1,140 @@
+"""The api function against moto: authentication, validation, idempotence, first timer."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from relance.services.shops import register
+from tests.conftest import T0, World, demo_shop, load_event
+from tests.factories import cart_updated, item, order_placed
+
+pytestmark = pytest.mark.integration
+
+
+def stored(world: World, cart_id: str = "cart-1"):  # noqa: ANN201
+    return world.services.carts.get(world.shop.shop_id, cart_id)
+
+
+def test_a_cart_event_is_stored_and_arms_one_step_one_timer(world: World) -> None:
+    status, body = world.post([load_event("cart_updated.json")])
+    assert status == 202
+    assert body == {"accepted": [{"index": 0, "id": "evt-cart-1", "outcome": "applied"}], "rejected": []}
+    cart = stored(world)
+    assert cart is not None and len(cart.items) == 2 and str(cart.total) == "138.80"
+    (schedule,) = world.schedules()
+    assert schedule["ScheduleExpression"] == "at(2026-11-02T12:00:00)"  # 09:00 + 3 h
+    assert schedule["ActionAfterCompletion"] == "DELETE"
+    target = schedule["Target"]
+    assert json.loads(target["Input"]) | {"due_at": None} == {
+        "shop_id": "atelier-test", "cart_id": "cart-1", "step": 1, "due_at": None}
+    assert target["Arn"] == world.services.settings.REMINDER_FUNCTION_ARN
+    assert target["DeadLetterConfig"]["Arn"] == world.services.settings.TIMER_DLQ_ARN
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
+
+
+def test_later_updates_do_not_call_the_scheduler_again(world: World) -> None:
+    world.post([cart_updated("e1", T0)])
+    world.clock.advance(minutes=30)
+    world.post([cart_updated("e2", T0 + timedelta(minutes=30), items=[item(), item("B")])])
+    assert len(world.schedules()) == 1
+    cart = stored(world)
+    assert cart is not None and len(cart.items) == 2
+
+
+def test_a_cart_without_email_waits_for_the_customer_to_be_identified(world: World) -> None:
+    world.post([cart_updated("e1", T0, email=None)])
+    assert world.schedules() == []
+    identified = {"id": "c1", "type": "customer_identified", "occurred_at": T0.isoformat(),
+                  "cart_id": "cart-1", "customer": {"email": "later@example.fr"}}
+    world.post([identified])
+    assert len(world.schedules()) == 1
+
+
+def test_duplicated_events_are_applied_once(world: World) -> None:
+    event = cart_updated("e1", T0)
+    world.post([event])
+    version = stored(world).version  # type: ignore[union-attr]
+    status, body = world.post([event, event])
+    assert status == 202
+    assert [a["outcome"] for a in body["accepted"]] == ["duplicate", "duplicate"]
+    assert stored(world).version == version  # type: ignore[union-attr]
+    assert len(world.schedules()) == 1
+
+
+def test_an_order_that_arrives_before_the_last_update_still_stops_the_cart(world: World) -> None:
+    world.post([cart_updated("e1", T0)])
+    world.post([order_placed("o1", T0 + timedelta(hours=2))])
+    world.post([cart_updated("e2", T0 + timedelta(hours=1))])
+    cart = stored(world)
+    assert cart is not None and cart.status == "ordered"
+
+
+def test_an_invalid_event_gets_422_naming_the_field_and_changes_nothing(world: World) -> None:
+    world.post([cart_updated("e1", T0)])
+    before = stored(world)
+    bad = cart_updated("e2", T0 + timedelta(hours=1), items=[{**item(), "unit_price": "abc"}])
+    status, body = world.post([bad])
+    assert status == 422
+    assert body["accepted"] == []
+    (rejected,) = body["rejected"]
+    assert rejected["id"] == "e2"
+    assert rejected["errors"][0]["field"] == "events[0].items[0].unit_price"
+    assert rejected["errors"][0]["reason"]
+    assert stored(world) == before
+
+
+def test_valid_events_of_a_batch_are_kept_when_another_is_refused(world: World) -> None:
+    bad = {**cart_updated("e2", T0, "cart-2"), "currency": "XXQ"}
+    status, body = world.post([cart_updated("e1", T0), bad])
+    assert status == 422
+    assert [a["id"] for a in body["accepted"]] == ["e1"]
+    assert stored(world) is not None and stored(world, "cart-2") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [(b"{not json", "body"), (b'{"events": "all"}', "events"), (b"[]", "body")],
+)
+def test_a_body_that_is_not_a_batch_gets_a_clear_4xx(world: World, raw: bytes, field: str) -> None:
+    from functions.api.handler import lambda_handler
+    from infra.local.lambda_context import LambdaContext
+
+    response = lambda_handler(world.api_event(raw), LambdaContext("api"))
+    assert response["statusCode"] in (400, 422)
+    assert json.loads(response["body"])["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"secret": "not-the-secret"},
+        {"shop_id": "no-such-shop"},
+        {"shop_id": "Bad Shop!"},
+        {"timestamp": int(T0.timestamp()) - 3600},
+    ],
+)
+def test_wrong_credentials_get_401_and_store_nothing(world: World, credentials: dict) -> None:
+    status, body = world.post([cart_updated("e1", T0)], **credentials)
+    assert status == 401 and body["error"] == "unauthorized"
+    assert stored(world) is None and world.schedules() == []
+
+
+def test_a_shop_cannot_touch_another_shops_cart(world: World) -> None:
+    other = demo_shop("autre-boutique")
+    other_secret = register(world.services, other)
+    world.post([cart_updated("e1", T0)])
+    world.post([order_placed("o1", T0)], shop_id="autre-boutique", secret=other_secret)
+    mine = stored(world)
+    assert mine is not None and mine.status == "active"
+    theirs = world.services.carts.get("autre-boutique", "cart-1")
+    assert theirs is not None and theirs.status == "ordered"
+
+
+def test_a_suspended_shop_gets_403(world: World) -> None:
+    world.services.shops.put(world.shop.model_copy(update={"status": "suspended"}))
+    status, body = world.post([cart_updated("e1", T0)])
+    assert status == 403 and body["error"] == "forbidden"
+    assert stored(world) is None
