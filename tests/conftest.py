@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -82,8 +83,13 @@ class World:
     session: Any
 
     def api_event(
-        self, body: bytes | dict[str, Any], *, shop_id: str | None = None, secret: str | None = None,
-        timestamp: int | None = None, path: str = "/v1/events",
+        self,
+        body: bytes | dict[str, Any],
+        *,
+        shop_id: str | None = None,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        path: str = "/v1/events",
     ) -> dict[str, Any]:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         ts = int(self.clock().timestamp()) if timestamp is None else timestamp
@@ -99,24 +105,30 @@ class World:
             "rawPath": path,
             "rawQueryString": "",
             "headers": headers,
-            "requestContext": {"http": {"method": "POST", "path": path, "sourceIp": "127.0.0.1"},
-                               "requestId": "test", "stage": "$default"},
+            "requestContext": {
+                "http": {"method": "POST", "path": path, "sourceIp": "127.0.0.1"},
+                "requestId": "test",
+                "stage": "$default",
+            },
             "body": base64.b64encode(raw).decode(),
             "isBase64Encoded": True,
         }
 
-    def post(self, events: list[dict[str, Any]], **kwargs: Any) -> tuple[int, dict[str, Any]]:
-        from functions.api.handler import lambda_handler
+    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        module = importlib.import_module(f"functions.{function}.handler")
+        try:
+            result: dict[str, Any] = module.lambda_handler(event, LambdaContext(function))
+        finally:
+            if hasattr(module, "metrics"):
+                module.metrics.clear_metrics()  # disabled metrics are never flushed nor cleared
+        return result
 
-        response = lambda_handler(self.api_event({"events": events}, **kwargs), LambdaContext("api"))
+    def post(self, events: list[dict[str, Any]], **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        response = self.invoke("api", self.api_event({"events": events}, **kwargs))
         return response["statusCode"], json.loads(response["body"])
 
     def fire(self, cart_id: str, step: int) -> dict[str, Any]:
-        from functions.reminder.handler import lambda_handler
-
-        event = {"shop_id": self.shop.shop_id, "cart_id": cart_id, "step": step}
-        result: dict[str, Any] = lambda_handler(event, LambdaContext("reminder"))
-        return result
+        return self.invoke("reminder", {"shop_id": self.shop.shop_id, "cart_id": cart_id, "step": step})
 
     def schedules(self) -> list[dict[str, Any]]:
         scheduler = self.session.client("scheduler")

@@ -12,13 +12,20 @@ from relance.core.events import ShopEvent
 _parse: TypeAdapter[ShopEvent] = TypeAdapter(ShopEvent)
 
 
-def item(sku: str = "SKU-1", price: str = "40.00", quantity: int = 1, name: str | None = None) -> dict[str, Any]:
+def item(
+    sku: str = "SKU-1", price: str = "40.00", quantity: int = 1, name: str | None = None
+) -> dict[str, Any]:
     return {"sku": sku, "name": name or f"Article {sku}", "quantity": quantity, "unit_price": price}
 
 
 def cart_updated(
-    event_id: str, at: datetime, cart_id: str = "cart-1", *, items: list[dict[str, Any]] | None = None,
-    email: str | None = "claire@example.fr", **customer: Any,
+    event_id: str,
+    at: datetime,
+    cart_id: str = "cart-1",
+    *,
+    items: list[dict[str, Any]] | None = None,
+    email: str | None = "claire@example.fr",
+    **customer: Any,
 ) -> dict[str, Any]:
     event: dict[str, Any] = {
         "id": event_id,
@@ -34,10 +41,17 @@ def cart_updated(
     return event
 
 
-def order_placed(event_id: str, at: datetime, cart_id: str = "cart-1", amount: str = "40.00") -> dict[str, Any]:
+def order_placed(
+    event_id: str, at: datetime, cart_id: str = "cart-1", amount: str = "40.00"
+) -> dict[str, Any]:
     return {
-        "id": event_id, "type": "order_placed", "occurred_at": at.isoformat(), "cart_id": cart_id,
-        "order_id": f"order-{event_id}", "amount": amount, "currency": "EUR",
+        "id": event_id,
+        "type": "order_placed",
+        "occurred_at": at.isoformat(),
+        "cart_id": cart_id,
+        "order_id": f"order-{event_id}",
+        "amount": amount,
+        "currency": "EUR",
     }
 
 

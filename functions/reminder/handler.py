@@ -32,5 +32,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     outcome = run_step(services(), fired.shop_id, fired.cart_id, fired.step)
     metric = {"sent": "RemindersSent", "stopped": "RemindersStopped"}.get(outcome.action, "RemindersDeferred")
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
-    logger.info("reminder step done", extra={"step": outcome.step, "action": outcome.action, "reason": outcome.reason})
+    logger.info(
+        "reminder step done", extra={"step": outcome.step, "action": outcome.action, "reason": outcome.reason}
+    )
     return {"action": outcome.action, "step": outcome.step, "reason": outcome.reason}

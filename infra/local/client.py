@@ -29,9 +29,10 @@ class ShopClient:
         }
 
     def post_raw(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        request = urllib.request.Request(
-            f"{self.base_url}/v1/events", data=body, headers=headers, method="POST"
-        )
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"not an HTTP URL: {self.base_url}")
+        url = f"{self.base_url}/v1/events"
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 return response.status, json.loads(response.read() or b"{}")

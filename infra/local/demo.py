@@ -52,37 +52,52 @@ def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datet
     return counts
 
 
+# (CSV column, heading, width) of the printed summary.
+COLUMNS = (
+    ("date", "day", 11),
+    ("carts", "carts", 6),
+    ("abandoned", "aband.", 7),
+    ("eligible", "elig.", 6),
+    ("emails_sent_step1", "mail1", 6),
+    ("emails_sent_step2", "mail2", 6),
+    ("emails_sent_step3", "mail3", 6),
+    ("recovered_orders", "recov.", 7),
+    ("recovered_revenue", "revenue €", 11),
+    ("natural_orders", "natural", 8),
+    ("recovery_rate", "rate", 8),
+)
+
+
+def _line(values: dict[str, str]) -> str:
+    cells = [
+        f"{values[key]:<{width}}" if key == "date" else f"{values[key]:>{width}}" for key, _, width in COLUMNS
+    ]
+    return "".join(cells)
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{rate * 100:.1f}%"
+
+
 def summary(report_root: Path, days: list[date]) -> str:
-    rows = []
+    """The week's KPI rows, read back from the report files, and their totals."""
+    rows: list[dict[str, str]] = []
     for day in days:
         path = report_root / f"kpis/shop={DEMO_SHOP.shop_id}/date={day.isoformat()}/kpis.csv"
         with path.open(encoding="utf-8") as stream:
             rows.extend(csv.DictReader(stream))
-    header = f"{'day':<11}{'carts':>6}{'aband.':>7}{'elig.':>6}{'mail1':>6}{'mail2':>6}{'mail3':>6}{'recov.':>7}{'revenue €':>11}{'natural':>8}{'rate':>7}"
+    header = _line({key: heading for key, heading, _ in COLUMNS})
     lines = [header, "-" * len(header)]
-    totals = {"carts": 0, "abandoned": 0, "eligible": 0, "reminded": 0, "recovered_orders": 0, "natural_orders": 0}
-    revenue = Decimal(0)
-    sent = [0, 0, 0]
-    for row in rows:
-        for key in totals:
-            totals[key] += int(row[key])
-        revenue += Decimal(row["recovered_revenue"])
-        for step in range(3):
-            sent[step] += int(row[f"emails_sent_step{step + 1}"])
-        lines.append(
-            f"{row['date']:<11}{row['carts']:>6}{row['abandoned']:>7}{row['eligible']:>6}"
-            f"{row['emails_sent_step1']:>6}{row['emails_sent_step2']:>6}{row['emails_sent_step3']:>6}"
-            f"{row['recovered_orders']:>7}{Decimal(row['recovered_revenue']):>11.2f}{row['natural_orders']:>8}"
-            f"{Decimal(row['recovery_rate']) * 100:>6.1f}%"
-        )
-    rate = Decimal(totals["recovered_orders"]) / totals["reminded"] * 100 if totals["reminded"] else Decimal(0)
-    lines.append("-" * len(header))
-    lines.append(
-        f"{'week':<11}{totals['carts']:>6}{totals['abandoned']:>7}{totals['eligible']:>6}"
-        f"{sent[0]:>6}{sent[1]:>6}{sent[2]:>6}{totals['recovered_orders']:>7}{revenue:>11.2f}"
-        f"{totals['natural_orders']:>8}{rate:>6.1f}%"
-    )
-    lines.append(f"\nRecovered revenue over the week: {revenue:.2f} EUR from {totals['recovered_orders']} orders")
+    lines += [_line(row | {"recovery_rate": _percent(Decimal(row["recovery_rate"]))}) for row in rows]
+    totals = {key: sum(Decimal(row[key]) for row in rows) for key, _, _ in COLUMNS[1:-1]}
+    reminded = sum(int(row["reminded"]) for row in rows)
+    rate = Decimal(totals["recovered_orders"]) / reminded if reminded else Decimal(0)
+    lines += [
+        "-" * len(header),
+        _line({"date": "week", **{k: str(v) for k, v in totals.items()}, "recovery_rate": _percent(rate)}),
+    ]
+    revenue, orders = totals["recovered_revenue"], totals["recovered_orders"]
+    lines.append(f"\nRecovered revenue over the week: {revenue:.2f} EUR from {orders} orders")
     return "\n".join(lines)
 
 
@@ -103,12 +118,14 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
         end = START + timedelta(days=11)
         counts = simulate(runtime, client, week, end)
         days = [START.date() + timedelta(days=n) for n in range(7)]
-        runtime.run_report({"shop_id": DEMO_SHOP.shop_id, "from": days[0].isoformat(), "to": days[-1].isoformat()})
+        runtime.run_report(
+            {"shop_id": DEMO_SHOP.shop_id, "from": days[0].isoformat(), "to": days[-1].isoformat()}
+        )
         runtime.mirror_reports()
         outbox = sorted((out_dir / "outbox").glob("*.html"))
-        print(f"{counts['requests']} signed requests posted, {runtime.fired} timers fired, {len(outbox)} emails sent.\n")
+        print(f"{counts['requests']} signed requests, {runtime.fired} timers fired, {len(outbox)} emails.\n")
         print(summary(out_dir / "reports", days))
-        print(f"\nEmails:  {out_dir / 'outbox'}/  (open the .html files in a browser; .eml are the exact MIME sent)")
+        print(f"\nEmails:  {out_dir / 'outbox'}/  (open the .html in a browser; the .eml are the exact MIME)")
         print(f"Reports: {out_dir / 'reports'}/kpis/shop={DEMO_SHOP.shop_id}/date=YYYY-MM-DD/kpis.csv|json")
     finally:
         runtime.stop()

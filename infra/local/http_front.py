@@ -12,8 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from infra.local.lambda_context import LambdaContext
-
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 LocalRoute = Callable[[str], tuple[int, dict[str, Any]]]
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
@@ -39,7 +37,9 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
 
 
 class ApiFront:
-    def __init__(self, handler: Handler, port: int = 0, local_routes: dict[str, LocalRoute] | None = None) -> None:
+    def __init__(
+        self, handler: Handler, port: int = 0, local_routes: dict[str, LocalRoute] | None = None
+    ) -> None:
         self._handler = handler
         self._local_routes = local_routes or {}
         front = self
@@ -53,13 +53,17 @@ class ApiFront:
                 body = self.rfile.read(length)
                 url = urlsplit(self.path)
                 local = front._local_routes.get(f"{self.command} {url.path}")
+                answer: dict[str, Any]
                 if local is not None:
                     status, payload_json = local(url.query)
-                    answer = {"statusCode": status, "body": json.dumps(payload_json),
-                              "headers": {"Content-Type": "application/json"}}
+                    answer = {
+                        "statusCode": status,
+                        "body": json.dumps(payload_json),
+                        "headers": {"Content-Type": "application/json"},
+                    }
                 else:
                     event = http_api_event(self.command, self.path, dict(self.headers), body)
-                    answer = front._handler(event, LambdaContext("relance-local-api"))
+                    answer = front._handler(event, None)
                 payload = answer.get("body") or ""
                 data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()
                 self.send_response(int(answer.get("statusCode", 200)))
@@ -71,7 +75,7 @@ class ApiFront:
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _Request)

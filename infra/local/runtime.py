@@ -4,13 +4,14 @@ fires nor deletes a schedule)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
 import re
 import threading
-from functools import cached_property
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +93,7 @@ class LocalRuntime:
         self.services = LocalServices(settings, self.clock, self.session, self.out_dir / "outbox")
         use(self.services)
         if serve_api:
-            from functions.api.handler import lambda_handler
-
-            self.api = ApiFront(lambda_handler, port=api_port, local_routes=local_routes).start()
+            self.api = ApiFront(lambda event, _: self.invoke("api", event), api_port, local_routes).start()
         return self
 
     def stop(self) -> None:
@@ -134,10 +133,20 @@ class LocalRuntime:
         pending = self.pending_schedules()
         return pending[0][0] if pending else None
 
+    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        """Run ``functions/<function>/handler.py`` as Lambda would, in this process."""
+        module = importlib.import_module(f"functions.{function}.handler")
+        try:
+            result: dict[str, Any] = module.lambda_handler(event, LambdaContext(f"relance-local-{function}"))
+        finally:
+            # With POWERTOOLS_METRICS_DISABLED, Powertools skips the flush that would also
+            # clear the metric set, and then prints it once 100 values piled up.
+            if os.environ.get("POWERTOOLS_METRICS_DISABLED") == "true" and hasattr(module, "metrics"):
+                module.metrics.clear_metrics()
+        return result
+
     def run_until(self, moment: datetime) -> int:
         """Fire every schedule due up to ``moment`` in time order, then move the clock there."""
-        from functions.reminder.handler import lambda_handler
-
         scheduler = self.session.client("scheduler")
         group = self.services.settings.SCHEDULE_GROUP
         fired = 0
@@ -148,7 +157,7 @@ class LocalRuntime:
             at, name = due[0]
             self.clock.advance_to(at)
             detail = scheduler.get_schedule(GroupName=group, Name=name)
-            lambda_handler(json.loads(detail["Target"]["Input"]), LambdaContext("relance-local-reminder"))
+            self.invoke("reminder", json.loads(detail["Target"]["Input"]))
             if detail.get("ActionAfterCompletion") == "DELETE":
                 scheduler.delete_schedule(GroupName=group, Name=name)
                 self._fire_times.pop(name, None)
@@ -159,10 +168,7 @@ class LocalRuntime:
 
     # -- reports ------------------------------------------------------------------------
     def run_report(self, event: dict[str, Any]) -> list[str]:
-        from functions.report.handler import lambda_handler
-
-        result = lambda_handler(event, LambdaContext("relance-local-report"))
-        written: list[str] = result["written"]
+        written: list[str] = self.invoke("report", event)["written"]
         return written
 
     def mirror_reports(self) -> list[Path]:

@@ -28,10 +28,15 @@ def local_routes(runtime: LocalRuntime) -> dict[str, Any]:
         try:
             hours = float(parse_qs(query).get("hours", ["1"])[0])
         except ValueError:
-            return 400, {"error": "invalid_query", "errors": [{"field": "hours", "reason": "must be a number"}]}
+            return 400, {
+                "error": "invalid_query",
+                "errors": [{"field": "hours", "reason": "must be a number"}],
+            }
         if not 0 < hours <= MAX_ADVANCE_HOURS:
-            return 400, {"error": "invalid_query",
-                         "errors": [{"field": "hours", "reason": f"between 0 and {MAX_ADVANCE_HOURS}"}]}
+            return 400, {
+                "error": "invalid_query",
+                "errors": [{"field": "hours", "reason": f"between 0 and {MAX_ADVANCE_HOURS}"}],
+            }
         fired = runtime.run_until(runtime.clock() + timedelta(hours=hours))
         return 200, {"now": runtime.clock().isoformat(), "timers_fired": fired}
 

@@ -101,10 +101,16 @@ class Week:
         rnd = self.random
         # Shoppers arrive over 7 days, more in the evening.
         day = rnd.randrange(7)
-        hour = rnd.choices(range(24), weights=[1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 6, 7, 7, 6, 6, 6, 7, 8, 10, 10, 9, 6, 3])[0]
+        hour = rnd.choices(
+            range(24), weights=[1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 6, 7, 7, 6, 6, 6, 7, 8, 10, 10, 9, 6, 3]
+        )[0]
         began = self.start + timedelta(days=day, hours=hour, minutes=rnd.randrange(60))
         english = rnd.random() < SHARE_ENGLISH
-        email = f"client{number:04d}@example.{'co.uk' if english else 'fr'}" if rnd.random() < SHARE_WITH_EMAIL else None
+        email = (
+            f"client{number:04d}@example.{'co.uk' if english else 'fr'}"
+            if rnd.random() < SHARE_WITH_EMAIL
+            else None
+        )
         shopper = Shopper(cart_id=f"c-{number:04d}-{rnd.randrange(16**6):06x}", email=email, english=english)
         if email:
             self._by_email[email] = shopper
@@ -118,21 +124,31 @@ class Week:
             last_touch = began + timedelta(minutes=rnd.randrange(20, 150))
             items = items[:-1] or self._items()
             shopper.total = sum(float(i["unit_price"]) * i["quantity"] for i in items)
-            self.push(last_touch, self._cart_updated(shopper, f"{shopper.cart_id}-u2", last_touch, items, None))
+            self.push(
+                last_touch, self._cart_updated(shopper, f"{shopper.cart_id}-u2", last_touch, items, None)
+            )
         if rnd.random() < RESEND_SHARE:  # the shop's webhook retried: same event id again
             self.push(began + timedelta(minutes=2), first)
         roll = rnd.random()
         if roll < BUY_AT_ONCE:
-            self.push(last_touch + timedelta(minutes=rnd.randrange(2, 40)), self._checkout(shopper, last_touch))
+            self.push(
+                last_touch + timedelta(minutes=rnd.randrange(2, 40)), self._checkout(shopper, last_touch)
+            )
             self._order(shopper, last_touch + timedelta(minutes=rnd.randrange(45, 90)))
         elif roll < BUY_AT_ONCE + RETURN_ON_THEIR_OWN * (1 - BUY_AT_ONCE):
-            self._order(shopper, last_touch + timedelta(minutes=rnd.randrange(60, 24 * 60)))
+            # Most who come back on their own do it within hours (seed 001).
+            self._order(shopper, last_touch + timedelta(minutes=rnd.triangular(45, 24 * 60, 60)))
         elif roll < BUY_AT_ONCE + 0.03 + RETURN_ON_THEIR_OWN * (1 - BUY_AT_ONCE):
             emptied = last_touch + timedelta(hours=rnd.randrange(1, 30))
             self.push(emptied, self._simple(shopper, "cart_emptied", emptied))
 
     def _cart_updated(
-        self, shopper: Shopper, event_id: str, at: datetime, items: list[dict[str, Any]], customer: dict[str, Any] | None
+        self,
+        shopper: Shopper,
+        event_id: str,
+        at: datetime,
+        items: list[dict[str, Any]],
+        customer: dict[str, Any] | None,
     ) -> dict[str, Any]:
         event: dict[str, Any] = {
             "id": event_id,
@@ -148,7 +164,12 @@ class Week:
         return event
 
     def _simple(self, shopper: Shopper, kind: str, at: datetime) -> dict[str, Any]:
-        return {"id": f"{shopper.cart_id}-{kind}", "type": kind, "occurred_at": at.isoformat(), "cart_id": shopper.cart_id}
+        return {
+            "id": f"{shopper.cart_id}-{kind}",
+            "type": kind,
+            "occurred_at": at.isoformat(),
+            "cart_id": shopper.cart_id,
+        }
 
     def _checkout(self, shopper: Shopper, at: datetime) -> dict[str, Any]:
         return self._simple(shopper, "checkout_started", at + timedelta(minutes=1))

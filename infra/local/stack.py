@@ -163,7 +163,8 @@ def deploy(session: Any, stack_name: str = "relance-local") -> Stack:
     for logical, props in stack.resources_of("AWS::IAM::Role").items():
         name = stack.refs[logical]
         role = iam.create_role(
-            RoleName=name, AssumeRolePolicyDocument=json.dumps(stack.resolve(props["AssumeRolePolicyDocument"]))
+            RoleName=name,
+            AssumeRolePolicyDocument=json.dumps(stack.resolve(props["AssumeRolePolicyDocument"])),
         )
         stack.arns[logical] = role["Role"]["Arn"]
 

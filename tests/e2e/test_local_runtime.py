@@ -16,7 +16,6 @@ import pytest
 
 from infra.local.client import ShopClient
 from infra.local.demo import setup_shop
-from infra.local.lambda_context import LambdaContext
 from infra.local.runtime import LocalRuntime
 from infra.local.serve import local_routes
 from tests.factories import cart_updated, item, order_placed
@@ -50,10 +49,13 @@ def emails_to(runtime: LocalRuntime, address: str) -> list[email.message.Message
     return found
 
 
-def test_events_in_clock_forward_exactly_the_right_emails_order_report_row(runtime: LocalRuntime, client: ShopClient) -> None:
+def test_events_in_clock_forward_exactly_the_right_emails_order_report_row(
+    runtime: LocalRuntime, client: ShopClient
+) -> None:
     now = runtime.clock()
-    status, _ = client.post_events([cart_updated("p1", now, "path-1", email="path@example.fr",
-                                                 items=[item("A", "120.00")])])
+    status, _ = client.post_events(
+        [cart_updated("p1", now, "path-1", email="path@example.fr", items=[item("A", "120.00")])]
+    )
     assert status == 202
     runtime.run_until(now + timedelta(hours=2, minutes=59))
     assert emails_to(runtime, "path@example.fr") == []
@@ -76,7 +78,9 @@ def test_events_in_clock_forward_exactly_the_right_emails_order_report_row(runti
     assert (report.parent / "kpis.json").exists()
 
 
-def test_invalid_input_over_http_is_422_and_changes_nothing(runtime: LocalRuntime, client: ShopClient) -> None:
+def test_invalid_input_over_http_is_422_and_changes_nothing(
+    runtime: LocalRuntime, client: ShopClient
+) -> None:
     now = runtime.clock()
     client.post_events([cart_updated("i1", now, "invalid-1", email="invalid@example.fr")])
     before = runtime.services.carts.get(client.shop_id, "invalid-1")
@@ -93,31 +97,46 @@ def test_wrong_credentials_over_http_are_401(runtime: LocalRuntime, client: Shop
 
 
 def test_a_timer_delivered_twice_sends_one_email(runtime: LocalRuntime, client: ShopClient) -> None:
-    from functions.reminder.handler import lambda_handler
-
     now = runtime.clock()
     client.post_events([cart_updated("d1", now, "double-1", email="double@example.fr")])
     runtime.clock.advance_to(now + timedelta(hours=3, minutes=1))
     fired = {"shop_id": client.shop_id, "cart_id": "double-1", "step": 1}
-    lambda_handler(fired, LambdaContext("reminder"))
-    lambda_handler(fired, LambdaContext("reminder"))
+    runtime.invoke("reminder", fired)
+    runtime.invoke("reminder", fired)
     runtime.run_until(runtime.clock() + timedelta(minutes=5))  # and the scheduler's own delivery
     assert len(emails_to(runtime, "double@example.fr")) == 1
 
 
 def test_the_readme_curl_example_posts_a_signed_event(runtime: LocalRuntime, client: ShopClient) -> None:
-    environment = {**os.environ, "RELANCE_URL": client.base_url, "SHOP": client.shop_id,
-                   "SECRET": client.secret, "CART": "curl-1"}
-    result = subprocess.run(["bash", str(ROOT / "docs/examples/post_event.sh")], env=environment,
-                            capture_output=True, text=True, check=True, timeout=60)
+    environment = {
+        **os.environ,
+        "RELANCE_URL": client.base_url,
+        "SHOP": client.shop_id,
+        "SECRET": client.secret,
+        "CART": "curl-1",
+    }
+    result = subprocess.run(
+        ["bash", str(ROOT / "docs/examples/post_event.sh")],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert '"outcome": "applied"' in result.stdout, result.stdout + result.stderr
     assert runtime.services.carts.get(client.shop_id, "curl-1") is not None
 
 
 def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "infra.local", "demo", "--carts", "60", "--out", str(tmp_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-                            env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'shared'}"})
+    result = subprocess.run(
+        [sys.executable, "-m", "infra.local", "demo", "--carts", "60", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'shared'}"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Recovered revenue over the week:" in result.stdout
     html = list((tmp_path / "outbox").glob("*.html"))

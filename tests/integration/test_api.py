@@ -14,7 +14,7 @@ from tests.factories import cart_updated, item, order_placed
 pytestmark = pytest.mark.integration
 
 
-def stored(world: World, cart_id: str = "cart-1"):  # noqa: ANN201
+def stored(world: World, cart_id: str = "cart-1"):
     return world.services.carts.get(world.shop.shop_id, cart_id)
 
 
@@ -29,7 +29,11 @@ def test_a_cart_event_is_stored_and_arms_one_step_one_timer(world: World) -> Non
     assert schedule["ActionAfterCompletion"] == "DELETE"
     target = schedule["Target"]
     assert json.loads(target["Input"]) | {"due_at": None} == {
-        "shop_id": "atelier-test", "cart_id": "cart-1", "step": 1, "due_at": None}
+        "shop_id": "atelier-test",
+        "cart_id": "cart-1",
+        "step": 1,
+        "due_at": None,
+    }
     assert target["Arn"] == world.services.settings.REMINDER_FUNCTION_ARN
     assert target["DeadLetterConfig"]["Arn"] == world.services.settings.TIMER_DLQ_ARN
     assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
@@ -47,8 +51,13 @@ def test_later_updates_do_not_call_the_scheduler_again(world: World) -> None:
 def test_a_cart_without_email_waits_for_the_customer_to_be_identified(world: World) -> None:
     world.post([cart_updated("e1", T0, email=None)])
     assert world.schedules() == []
-    identified = {"id": "c1", "type": "customer_identified", "occurred_at": T0.isoformat(),
-                  "cart_id": "cart-1", "customer": {"email": "later@example.fr"}}
+    identified = {
+        "id": "c1",
+        "type": "customer_identified",
+        "occurred_at": T0.isoformat(),
+        "cart_id": "cart-1",
+        "customer": {"email": "later@example.fr"},
+    }
     world.post([identified])
     assert len(world.schedules()) == 1
 
@@ -99,10 +108,7 @@ def test_valid_events_of_a_batch_are_kept_when_another_is_refused(world: World) 
     [(b"{not json", "body"), (b'{"events": "all"}', "events"), (b"[]", "body")],
 )
 def test_a_body_that_is_not_a_batch_gets_a_clear_4xx(world: World, raw: bytes, field: str) -> None:
-    from functions.api.handler import lambda_handler
-    from infra.local.lambda_context import LambdaContext
-
-    response = lambda_handler(world.api_event(raw), LambdaContext("api"))
+    response = world.invoke("api", world.api_event(raw))
     assert response["statusCode"] in (400, 422)
     assert json.loads(response["body"])["errors"][0]["field"] == field
 

@@ -27,7 +27,9 @@ def message(world: World, index: int = -1) -> Message:
 
 
 def parts(msg: Message) -> dict[str, str]:
-    return {p.get_content_type(): p.get_payload(decode=True).decode() for p in msg.walk() if not p.is_multipart()}
+    return {
+        p.get_content_type(): p.get_payload(decode=True).decode() for p in msg.walk() if not p.is_multipart()
+    }
 
 
 def test_step_one_sends_a_bilingual_ready_mime_email_and_arms_step_two(world: World) -> None:
@@ -95,7 +97,9 @@ def test_a_suppressed_address_is_never_mailed(world: World) -> None:
     assert world.sent_messages() == []
 
 
-def test_ses_throttling_defers_the_step_instead_of_dropping_it(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ses_throttling_defers_the_step_instead_of_dropping_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     abandoned_cart(world)
     world.clock.advance(hours=3)
 

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from infra.local.lambda_context import LambdaContext
 from tests.conftest import T0, World
 from tests.factories import cart_updated, item, order_placed
 
@@ -18,10 +17,8 @@ pytestmark = pytest.mark.integration
 H = timedelta(hours=1)
 
 
-def report(event: dict) -> list[str]:
-    from functions.report.handler import lambda_handler
-
-    written: list[str] = lambda_handler(event, LambdaContext("report"))["written"]
+def report(world: World, event: dict) -> list[str]:
+    written: list[str] = world.invoke("report", event)["written"]
     return written
 
 
@@ -31,10 +28,14 @@ def read(world: World, key: str) -> bytes:
 
 
 def a_day_of_carts(world: World) -> None:
-    world.post([cart_updated("a1", T0, "a", items=[item(price="80.00")]),
-                cart_updated("b1", T0, "b", items=[item(price="30.00")]),
-                cart_updated("c1", T0, "c", email=None),
-                cart_updated("d1", T0 + 24 * H, "d")])
+    world.post(
+        [
+            cart_updated("a1", T0, "a", items=[item(price="80.00")]),
+            cart_updated("b1", T0, "b", items=[item(price="30.00")]),
+            cart_updated("c1", T0, "c", email=None),
+            cart_updated("d1", T0 + 24 * H, "d"),
+        ]
+    )
     world.clock.advance(hours=3)
     for cart_id in ("a", "b"):
         world.fire(cart_id, 1)
@@ -45,13 +46,20 @@ def a_day_of_carts(world: World) -> None:
 def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> None:
     a_day_of_carts(world)
     world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
-    keys = report({"version": "0", "detail-type": "Scheduled Event"})
-    assert keys == ["kpis/shop=atelier-test/date=2026-11-02/kpis.csv", "kpis/shop=atelier-test/date=2026-11-02/kpis.json"]
+    keys = report(world, {"version": "0", "detail-type": "Scheduled Event"})
+    assert keys == [
+        "kpis/shop=atelier-test/date=2026-11-02/kpis.csv",
+        "kpis/shop=atelier-test/date=2026-11-02/kpis.json",
+    ]
     rows = list(csv.DictReader(io.StringIO(read(world, keys[0]).decode("utf-8"))))
     assert len(rows) == 1
     row = rows[0]
     assert (row["carts"], row["abandoned"], row["eligible"], row["reminded"]) == ("3", "3", "2", "2")
-    assert (row["emails_sent_step1"], row["recovered_orders"], row["recovered_revenue"]) == ("2", "1", "80.00")
+    assert (row["emails_sent_step1"], row["recovered_orders"], row["recovered_revenue"]) == (
+        "2",
+        "1",
+        "80.00",
+    )
     assert row["recovery_rate"] == "0.5000" and row["currency"] == "EUR"
     assert json.loads(read(world, keys[1])) == [row | {k: int(v) for k, v in row.items() if v.isdigit()}]
 
@@ -61,13 +69,13 @@ def test_the_report_queries_the_day_index_and_never_scans(world: World) -> None:
     calls: list[str] = []
     client = world.services.carts._table.meta.client  # the table the services use
     client.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
-    report({"shop_id": "atelier-test", "from": "2026-11-02", "to": "2026-11-03"})
+    report(world, {"shop_id": "atelier-test", "from": "2026-11-02", "to": "2026-11-03"})
     assert "Scan" not in calls and calls.count("Query") >= 2
 
 
 def test_an_on_demand_range_rebuilds_each_day_and_an_empty_day_still_has_a_header(world: World) -> None:
     a_day_of_carts(world)
-    keys = report({"shop_id": "atelier-test", "from": "2026-11-01", "to": "2026-11-03"})
+    keys = report(world, {"shop_id": "atelier-test", "from": "2026-11-01", "to": "2026-11-03"})
     assert [k.split("/")[2] for k in keys[::2]] == ["date=2026-11-01", "date=2026-11-02", "date=2026-11-03"]
     empty = read(world, "kpis/shop=atelier-test/date=2026-11-01/kpis.csv").decode()
     assert empty.startswith("shop_id,date,currency,carts,") and empty.count("\n") == 1
@@ -75,8 +83,12 @@ def test_an_on_demand_range_rebuilds_each_day_and_an_empty_day_still_has_a_heade
 
 @pytest.mark.parametrize(
     "event",
-    [{"from": "2026-11-03", "to": "2026-11-01"}, {"from": "2026-11-01"}, {"from": "yesterday", "to": "2026-11-01"}],
+    [
+        {"from": "2026-11-03", "to": "2026-11-01"},
+        {"from": "2026-11-01"},
+        {"from": "yesterday", "to": "2026-11-01"},
+    ],
 )
 def test_a_bad_range_is_refused(world: World, event: dict) -> None:
     with pytest.raises(ValidationError):
-        report(event)
+        report(world, event)

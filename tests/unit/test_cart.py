@@ -51,7 +51,12 @@ def test_a_cart_update_after_an_order_does_not_reopen_the_cart() -> None:
 def test_emptied_cart_revives_only_with_a_newer_update() -> None:
     emptied = run(cart_updated("e1", T0), simple("cart_emptied", "x", T0 + H))
     assert emptied.status == "emptied" and emptied.timer is None
-    assert run(cart_updated("e1", T0), simple("cart_emptied", "x", T0 + H), cart_updated("e2", T0 + 2 * H)).status == "active"
+    assert (
+        run(
+            cart_updated("e1", T0), simple("cart_emptied", "x", T0 + H), cart_updated("e2", T0 + 2 * H)
+        ).status
+        == "active"
+    )
     late_empty = run(cart_updated("e2", T0 + 2 * H), simple("cart_emptied", "x", T0 + H))
     assert late_empty.status == "active"
 
@@ -64,7 +69,8 @@ def test_the_total_sent_by_the_shop_wins_over_the_items_sum() -> None:
 def test_customer_details_merge_and_newer_values_win() -> None:
     cart = run(
         cart_updated("e1", T0, email=None, first_name="Claire"),
-        simple("customer_identified", "c1", T0 + H) | {"customer": {"email": "c@example.fr", "locale": "fr-FR"}},
+        simple("customer_identified", "c1", T0 + H)
+        | {"customer": {"email": "c@example.fr", "locale": "fr-FR"}},
         cart_updated("e0", T0 - H, email=None, first_name="Old name", time_zone="Europe/Paris"),
     )
     assert cart.customer.email == "c@example.fr"
@@ -87,5 +93,7 @@ def test_an_order_is_credited_to_the_last_email_sent_before_it() -> None:
 
 
 def test_a_second_order_event_for_the_same_cart_keeps_the_first() -> None:
-    cart = run(cart_updated("e1", T0), order_placed("o1", T0 + H), order_placed("o2", T0 + 2 * H, amount="1.00"))
+    cart = run(
+        cart_updated("e1", T0), order_placed("o1", T0 + H), order_placed("o2", T0 + 2 * H, amount="1.00")
+    )
     assert cart.order is not None and cart.order.order_id == "order-o1"

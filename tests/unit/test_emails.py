@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from relance.core.cart import Cart, apply_event, new_cart
 from relance.core.emails import compose
-from relance.core.i18n import language_of
+from relance.core.i18n import formatting_locale, language_of
 from tests.conftest import T0, demo_shop
 from tests.factories import cart_updated, item, parsed
 
@@ -50,7 +50,9 @@ def test_each_step_has_its_own_subject_and_preheader(step: int) -> None:
 
 
 def test_user_supplied_strings_are_escaped_exactly_once() -> None:
-    cart = cart_with([item("A", name="Pull &ndash; laine <script>alert(1)</script>")], first_name="<b>Zoé</b>")
+    cart = cart_with(
+        [item("A", name="Pull &ndash; laine <script>alert(1)</script>")], first_name="<b>Zoé</b>"
+    )
     html = compose(SHOP, cart, 1, T0).html
     assert "<script>" not in html and "<b>Zoé" not in html
     assert "Pull &amp;ndash; laine &lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -62,13 +64,43 @@ def test_user_supplied_strings_are_escaped_exactly_once() -> None:
 def test_the_html_is_a_600px_table_layout_with_alt_texts() -> None:
     cart = cart_with([{**item("A", name="Vase"), "image_url": "https://atelier-test.example/v.jpg"}])
     html = compose(SHOP, cart, 1, T0).html
-    assert 'max-width:600px' in html and 'role="presentation"' in html
+    assert "max-width:600px" in html and 'role="presentation"' in html
     assert 'alt="Vase"' in html and 'name="viewport"' in html
 
 
 @pytest.mark.parametrize(
     ("locale", "fallback", "expected"),
-    [("fr-FR", "en", "fr"), ("en_US", "fr", "en"), ("de-DE", "fr", "fr"), (None, "en", "en"), ("EN", "fr", "en")],
+    [
+        ("fr-FR", "en", "fr"),
+        ("en_US", "fr", "en"),
+        ("de-DE", "fr", "fr"),
+        (None, "en", "en"),
+        ("EN", "fr", "en"),
+    ],
 )
-def test_language_follows_the_customer_then_the_shop(locale: str | None, fallback: str, expected: str) -> None:
+def test_language_follows_the_customer_then_the_shop(
+    locale: str | None, fallback: str, expected: str
+) -> None:
     assert language_of(locale, fallback) == expected
+
+
+def test_the_last_step_gives_the_date_the_cart_is_cleared_in_the_customers_language() -> None:
+    assert "jusqu'au 5 novembre 2026" in compose(SHOP, cart_with([item()]), 3, T0).text
+    english = compose(SHOP, cart_with([item()], locale="en-GB"), 3, T0)
+    assert "until 5 November 2026" in english.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "language", "expected"),
+    [
+        ("en-GB", "en", "en_GB"),
+        ("fr-CA", "fr", "fr_CA"),
+        ("de-DE", "fr", "fr"),
+        ("zz-ZZ", "en", "en"),
+        (None, "fr", "fr"),
+    ],
+)
+def test_money_and_dates_use_the_customers_regional_format(
+    locale: str | None, language: str, expected: str
+) -> None:
+    assert formatting_locale(locale, language) == expected  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
 def test_a_full_cart_event_is_parsed_with_decimal_money() -> None:
     batch = parse_batch({"events": [load_event("cart_updated.json")]})
     assert batch.rejected == ()
-    (index, event), = batch.events
+    ((index, event),) = batch.events
     assert index == 0 and isinstance(event, CartUpdated)
     assert event.items[0].unit_price == Decimal("59.90")
     assert event.customer is not None and event.customer.time_zone == "Europe/Paris"

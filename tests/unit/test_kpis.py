@@ -18,25 +18,43 @@ H = timedelta(hours=1)
 DAY = T0.date()
 
 
-def cart(cart_id: str, *, at=T0, steps=(), order_after: timedelta | None = None, amount="100.00",
-         currency="EUR", eligible=True) -> Cart:
+def cart(
+    cart_id: str,
+    *,
+    at=T0,
+    steps=(),
+    order_after: timedelta | None = None,
+    amount="100.00",
+    currency="EUR",
+    eligible=True,
+) -> Cart:
     event = {**cart_updated("e", at, cart_id, items=[item(price=amount)]), "currency": currency}
     built = apply_event(new_cart("shop", parsed(event)), parsed(event))
     assert built is not None
-    reminders = tuple(Reminder(step=s, variant="A", claimed_at=at + s * 3 * H, message_id=f"m{s}") for s in steps)
+    reminders = tuple(
+        Reminder(step=s, variant="A", claimed_at=at + s * 3 * H, message_id=f"m{s}") for s in steps
+    )
     update: dict = {"reminders": reminders, "eligible_at": at if eligible else None}
     if order_after is not None:
         placed = at + order_after
         credited = max((r.step for r in reminders if r.claimed_at <= placed), default=None)
-        update.update(status="ordered", order=RecordedOrder(
-            order_id=cart_id, amount=Decimal(amount), currency=currency, placed_at=placed, credited_step=credited))
+        update.update(
+            status="ordered",
+            order=RecordedOrder(
+                order_id=cart_id,
+                amount=Decimal(amount),
+                currency=currency,
+                placed_at=placed,
+                credited_step=credited,
+            ),
+        )
     return built.model_copy(update=update)
 
 
 def test_a_day_of_carts_gives_the_funnel_and_recovered_revenue() -> None:
     carts = [
-        cart("bought-at-once", order_after=H),                       # not abandoned
-        cart("quick", order_after=2 * H),                            # bought before step 1 was due
+        cart("bought-at-once", order_after=H),  # not abandoned
+        cart("quick", order_after=2 * H),  # bought before step 1 was due
         cart("natural", order_after=26 * H, amount="50.00", eligible=False),  # came back, never mailed
         cart("recovered", steps=(1,), order_after=5 * H, amount="80.00"),
         cart("recovered-2", steps=(1, 2), order_after=7 * H, amount="120.00"),
@@ -56,8 +74,12 @@ def test_a_day_of_carts_gives_the_funnel_and_recovered_revenue() -> None:
 
 
 def test_currencies_are_never_summed_together() -> None:
-    rows = daily_kpis("shop", DAY, [cart("a", steps=(1,), order_after=5 * H),
-                                     cart("b", steps=(1,), order_after=5 * H, currency="GBP")], ShopPolicy())
+    rows = daily_kpis(
+        "shop",
+        DAY,
+        [cart("a", steps=(1,), order_after=5 * H), cart("b", steps=(1,), order_after=5 * H, currency="GBP")],
+        ShopPolicy(),
+    )
     assert [(r.currency, r.recovered_revenue) for r in rows] == [("EUR", Decimal(100)), ("GBP", Decimal(100))]
 
 

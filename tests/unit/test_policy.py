@@ -64,7 +64,9 @@ def test_other_stops() -> None:
     no_email = cart_of(cart_updated("e1", T0, email=None))
     assert decide(no_email, POLICY, 1, T0 + 3 * H, False) == Stop("no_contact")
     cheap = cart_of(cart_updated("e1", T0, items=[item(price="5.00")]))
-    assert decide(cheap, ShopPolicy(min_cart_value=Decimal(10)), 1, T0 + 3 * H, False) == Stop("below_minimum")
+    assert decide(cheap, ShopPolicy(min_cart_value=Decimal(10)), 1, T0 + 3 * H, False) == Stop(
+        "below_minimum"
+    )
     assert decide(sent(cart, 1), POLICY, 1, T0 + 3 * H, False) == Stop("already_sent")
     assert decide(cart, POLICY, 2, T0 + 30 * H, False) == Stop("out_of_order")
     assert decide(sent(cart, 1, 2, 3), POLICY, 4, T0 + 99 * H, False) == Stop("sequence_finished")
@@ -73,7 +75,9 @@ def test_other_stops() -> None:
 def test_a_timer_is_needed_only_once_a_cart_is_eligible() -> None:
     anonymous = cart_of(cart_updated("e1", T0, email=None))
     assert not needs_timer(anonymous, POLICY)
-    identified = apply_event(anonymous, parsed(simple("customer_identified", "c", T0 + H) | {"customer": {"email": "a@b.fr"}}))
+    identified = apply_event(
+        anonymous, parsed(simple("customer_identified", "c", T0 + H) | {"customer": {"email": "a@b.fr"}})
+    )
     assert identified is not None and needs_timer(identified, POLICY)
     assert not needs_timer(cart_of(cart_updated("e1", T0), order_placed("o", T0)), POLICY)
 

@@ -58,7 +58,9 @@ def test_never_after_an_order_never_twice_steps_in_order(history: list, policy: 
                 assert cart.reminder(decision.step) is None, "same step twice"
                 assert decision.step == cart.next_step <= policy.steps, "steps out of order"
                 assert clock >= cart.abandoned_at + policy.delays[decision.step - 1] - timedelta(minutes=1)
-                reminder = Reminder(step=decision.step, variant=decision.variant, claimed_at=clock, message_id="m")
+                reminder = Reminder(
+                    step=decision.step, variant=decision.variant, claimed_at=clock, message_id="m"
+                )
                 cart = cart.model_copy(update={"reminders": (*cart.reminders, reminder)})
             continue
         event = parsed(event_for(kind, at_minute, n))

@@ -23,8 +23,12 @@ def test_schedule_names_are_valid_whatever_the_cart_id(cart_id: str, step: int) 
 def test_names_differ_by_cart_step_and_time_and_repeat_for_the_same_timer() -> None:
     base = schedule_name("shop", "c", 1, T0)
     assert base == schedule_name("shop", "c", 1, T0)
-    others = {schedule_name("shop", "d", 1, T0), schedule_name("shop", "c", 2, T0),
-              schedule_name("shop", "c", 1, T0 + timedelta(minutes=1)), schedule_name("other", "c", 1, T0)}
+    others = {
+        schedule_name("shop", "d", 1, T0),
+        schedule_name("shop", "c", 2, T0),
+        schedule_name("shop", "c", 1, T0 + timedelta(minutes=1)),
+        schedule_name("other", "c", 1, T0),
+    }
     assert base not in others and len(others) == 4
 
 

@@ -51,19 +51,33 @@ def test_each_function_has_its_own_least_privilege_policy() -> None:
     for name, function in of_type("AWS::Serverless::Function").items():
         statements = function["Policies"][0]["Statement"]
         for statement in statements:
-            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            resources = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
             assert "*" not in resources, f"{name} has a wildcard resource"
-            assert not any(action.endswith(":*") for action in (
-                statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])), name
-    report_actions = {a for s in of_type("AWS::Serverless::Function")["ReportFunction"]["Policies"][0]["Statement"]
-                      for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+            assert not any(
+                action.endswith(":*")
+                for action in (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+            ), name
+    report_actions = {
+        a
+        for s in of_type("AWS::Serverless::Function")["ReportFunction"]["Policies"][0]["Statement"]
+        for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    }
     assert "dynamodb:Scan" not in report_actions and "dynamodb:PutItem" not in report_actions
 
 
 def test_scheduler_group_role_dead_letter_queue_and_configuration_set_exist() -> None:
     kinds = {spec["Type"] for spec in RESOURCES.values()}
-    assert {"AWS::Scheduler::ScheduleGroup", "AWS::SQS::Queue", "AWS::SES::ConfigurationSet",
-            "AWS::Serverless::HttpApi", "AWS::Serverless::LayerVersion"} <= kinds
+    assert {
+        "AWS::Scheduler::ScheduleGroup",
+        "AWS::SQS::Queue",
+        "AWS::SES::ConfigurationSet",
+        "AWS::Serverless::HttpApi",
+        "AWS::Serverless::LayerVersion",
+    } <= kinds
     role = RESOURCES["SchedulerRole"]["Properties"]
     principal = role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
     assert principal == {"Service": "scheduler.amazonaws.com"}

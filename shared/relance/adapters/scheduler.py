@@ -53,9 +53,7 @@ class TimerTarget:
 
 
 class ReminderTimers:
-    def __init__(
-        self, client: Any, group: str, target: TimerTarget, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, client: Any, group: str, target: TimerTarget, clock: Callable[[], datetime]) -> None:
         self._client = client
         self._group = group
         self._target = target

@@ -33,4 +33,4 @@ class ShopSecrets:
         self._client.put_parameter(
             Name=self._name(shop_id), Value=secret, Type="SecureString", Overwrite=True
         )
-        self._provider.clear_cache()
+        self._provider.clear_cache()  # type: ignore[no-untyped-call]

@@ -7,7 +7,8 @@ dates are formatted by Babel in the customer's language and time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -16,8 +17,12 @@ from babel.numbers import format_currency
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from relance.core.cart import Cart
-from relance.core.i18n import STRINGS, language_of
+from relance.core.i18n import STRINGS, formatting_locale, language_of
 from relance.core.shop import Shop
+
+
+# The last email announces when the cart stops being kept (seed 003: "cart-expiry notice").
+CART_KEPT_AFTER_LAST_STEP = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -41,35 +46,44 @@ def _templates() -> Environment:
 def compose(shop: Shop, cart: Cart, step: int, now: datetime) -> RenderedEmail:
     language = language_of(cart.customer.locale, shop.language)
     words = STRINGS[language]
+    regional = formatting_locale(cart.customer.locale, language)
     zone = ZoneInfo(cart.customer.time_zone or shop.time_zone)
     currency = cart.currency or "EUR"
 
-    def money(amount: object) -> str:
-        return format_currency(amount, currency, locale=language)
+    def money(amount: Decimal) -> str:
+        return format_currency(amount, currency, locale=regional)
 
     first_name = cart.customer.first_name
     greeting = words["greeting_named"].format(name=first_name) if first_name else words["greeting"]
+    subject = words[f"subject_{step}"].format(shop=shop.name)
+    preheader = words[f"preheader_{step}"]
+    kept_until = format_date(
+        (now + CART_KEPT_AFTER_LAST_STEP).astimezone(zone).date(), "long", locale=regional
+    )
     context = {
         "lang": language,
         "w": words,
         "step": step,
         "shop": shop,
         "greeting": greeting,
-        "subject": words[f"subject_{step}"].format(shop=shop.name),
-        "preheader": words[f"preheader_{step}"],
-        "intro": words[f"intro_{step}"],
+        "subject": subject,
+        "preheader": preheader,
+        "intro": words[f"intro_{step}"].format(date=kept_until),
         "items": [
-            {"item": item, "line_total": money(item.unit_price * item.quantity), "unit": money(item.unit_price)}
+            {
+                "item": item,
+                "line_total": money(item.unit_price * item.quantity),
+                "unit": money(item.unit_price),
+            }
             for item in cart.items
         ],
         "total": money(cart.total),
         "restore_url": cart.restore_url,
-        "today": format_date(now.astimezone(zone).date(), format="long", locale=language),
     }
     env = _templates()
     return RenderedEmail(
-        subject=context["subject"],
-        preheader=context["preheader"],
+        subject=subject,
+        preheader=preheader,
         html=env.get_template("reminder.html").render(context),
         text=env.get_template("reminder.txt").render(context),
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from babel import Locale, UnknownLocaleError
+
 Language = Literal["fr", "en"]
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -19,8 +21,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "intro_1": "Vous avez laissé ces articles dans votre panier. Ils vous attendent :",
         "intro_2": "Vous hésitez ? Notre équipe répond à vos questions sur la livraison, "
         "les retours et le paiement.",
-        "intro_3": "C'est le dernier message à propos de ce panier : "
-        "il ne sera plus conservé très longtemps.",
+        "intro_3": "C'est notre dernier message à propos de ce panier : "
+        "nous le conservons jusqu'au {date}, ensuite il sera vidé.",
         "quantity": "Quantité",
         "total": "Total",
         "cta": "Retrouver mon panier",
@@ -37,9 +39,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "preheader_2": "Delivery, returns, payment: everything you need to know.",
         "preheader_3": "Your cart will not be kept much longer.",
         "intro_1": "You left these items in your cart. They are waiting for you:",
-        "intro_2": "Not sure yet? Our team answers your questions about delivery, "
-        "returns and payment.",
-        "intro_3": "This is our last message about this cart: it will not be kept much longer.",
+        "intro_2": "Not sure yet? Our team answers your questions about delivery, returns and payment.",
+        "intro_3": "This is our last message about this cart: we keep it until {date}, "
+        "then it will be cleared.",
         "quantity": "Quantity",
         "total": "Total",
         "cta": "Back to my cart",
@@ -57,3 +59,12 @@ def language_of(locale: str | None, fallback: str) -> Language:
     if language == "en":
         return "en"
     return "fr" if fallback == "fr" else "en"
+
+
+def formatting_locale(locale: str | None, language: Language) -> str:
+    """The customer's own regional format (``en_GB`` dates) when it is of ``language``."""
+    try:
+        parsed = Locale.parse((locale or "").replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return language
+    return str(parsed) if parsed.language == language else language

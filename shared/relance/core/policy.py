@@ -24,7 +24,8 @@ DELAY_PRESETS: dict[str, tuple[timedelta, ...]] = {
     # Seed 002: 24 h, then 48 h after each previous step.
     "patient": (timedelta(days=1), timedelta(days=3), timedelta(days=5)),
 }
-DEFAULT_PRESET = "avanci"
+PresetName = Literal["avanci", "agency", "patient"]
+DEFAULT_PRESET: PresetName = "avanci"
 MAX_STEPS = 3
 # Seed 001: stay well under 8 days after abandonment.
 LONGEST_DELAY = timedelta(days=7)
@@ -37,7 +38,7 @@ class ShopPolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    delay_preset: Literal["avanci", "agency", "patient"] = DEFAULT_PRESET
+    delay_preset: PresetName = DEFAULT_PRESET
     delays_minutes: tuple[int, ...] | None = Field(
         default=None,
         description="explicit delays from abandonment, one per step; overrides the preset",

@@ -108,8 +108,7 @@ def _stamp(svc: Services, shop: Shop, cart: Cart, step: int, message_id: str) ->
     """Record SES's id on the claimed step; retried on conflicts, the email is already out."""
     for _ in range(MAX_ATTEMPTS):
         stamped = tuple(
-            r.model_copy(update={"message_id": message_id}) if r.step == step else r
-            for r in cart.reminders
+            r.model_copy(update={"message_id": message_id}) if r.step == step else r for r in cart.reminders
         )
         try:
             return svc.carts.save(cart.model_copy(update={"reminders": stamped}), shop.policy.retention_days)
