@@ -20,7 +20,6 @@ from relance.core.cart import Cart
 from relance.core.i18n import STRINGS, formatting_locale, language_of
 from relance.core.shop import Shop
 
-
 # The last email announces when the cart stops being kept (seed 003: "cart-expiry notice").
 CART_KEPT_AFTER_LAST_STEP = timedelta(days=3)
 
