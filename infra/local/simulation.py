@@ -20,7 +20,7 @@ from infra.local.demo_shop import CATALOGUE, image_url, product_url
 
 BUY_AT_ONCE = 0.30
 RETURN_ON_THEIR_OWN = 0.14
-ORDER_AFTER_STEP = {1: 0.10, 2: 0.06, 3: 0.05}
+ORDER_AFTER_STEP = {1: 0.06, 2: 0.035, 3: 0.03}
 SHARE_WITH_EMAIL = 0.78
 SHARE_ENGLISH = 0.2
 RESEND_SHARE = 0.05

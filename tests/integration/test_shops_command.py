@@ -1,0 +1,39 @@
+"""``python -m infra.shops create``: registers a shop, prints working credentials."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infra.shops import main
+from relance.core.signing import signature
+from tests.conftest import World
+
+pytestmark = pytest.mark.integration
+ARGS = ["create", "--table", "relance-test-table", "--shop-id", "la-boutique", "--name", "La Boutique",
+        "--sender", "hello@boutique.example", "--address", "3 rue Haute, 33000 Bordeaux",
+        "--website", "https://boutique.example"]  # fmt: skip
+
+
+def test_create_prints_a_secret_that_the_api_accepts(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(ARGS) == 0
+    credentials = json.loads(capsys.readouterr().out)
+    assert credentials["shop_id"] == "la-boutique" and len(credentials["secret"]) >= 40
+    shop = world.services.shops.get("la-boutique")
+    assert shop is not None and shop.name == "La Boutique"
+    assert "la-boutique" in world.services.shops.shop_ids()
+    status, _ = world.post([], shop_id="la-boutique", secret=credentials["secret"])
+    assert status == 422  # authenticated; an empty batch is then refused for what it is
+    assert signature(credentials["secret"], 0, b"") != signature(world.secret, 0, b"")
+
+
+def test_invalid_shop_details_are_refused_with_the_field_named(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = [*ARGS[:-1], "not a url"]
+    bad[bad.index("--shop-id") + 1] = "Bad Id!"
+    assert main(bad) == 2
+    error = capsys.readouterr().err
+    assert "shop_id:" in error and "website:" in error
+    assert world.services.shops.get("Bad Id!") is None
