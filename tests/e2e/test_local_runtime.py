@@ -6,6 +6,7 @@ import csv
 import email
 import email.policy
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -107,6 +108,9 @@ def test_a_timer_delivered_twice_sends_one_email(runtime: LocalRuntime, client: 
     assert len(emails_to(runtime, "double@example.fr")) == 1
 
 
+@pytest.mark.skipif(
+    not (shutil.which("curl") and shutil.which("openssl")), reason="the example script needs curl and openssl"
+)
 def test_the_readme_curl_example_posts_a_signed_event(runtime: LocalRuntime, client: ShopClient) -> None:
     environment = {
         **os.environ,

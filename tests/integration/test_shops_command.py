@@ -16,7 +16,9 @@ ARGS = ["create", "--table", "relance-test-table", "--shop-id", "la-boutique", "
         "--website", "https://boutique.example"]  # fmt: skip
 
 
-def test_create_prints_a_secret_that_the_api_accepts(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_create_prints_a_secret_that_the_api_accepts(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(ARGS) == 0
     credentials = json.loads(capsys.readouterr().out)
     assert credentials["shop_id"] == "la-boutique" and len(credentials["secret"]) >= 40
