@@ -32,6 +32,7 @@ def _unauthorized(error: AuthError) -> Response[str]:
 
 @app.exception_handler(ShopSuspended)
 def _forbidden(_: ShopSuspended) -> Response[str]:
+    metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
     return _json(403, {"error": "forbidden", "reason": "this shop is suspended"})
 
 
