@@ -8,8 +8,9 @@ from datetime import timedelta
 from email.message import Message
 
 import pytest
+from botocore.exceptions import ClientError
 
-from relance.adapters.errors import MailRejected, MailThrottled
+from relance.adapters.errors import MailRejected
 from tests.conftest import T0, World, load_event
 from tests.factories import cart_updated, item, order_placed
 
@@ -97,16 +98,21 @@ def test_a_suppressed_address_is_never_mailed(world: World) -> None:
     assert world.sent_messages() == []
 
 
+def ses_fails_with(world: World, monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    """Make SES answer ``code`` to every send, as the real service does."""
+
+    def failing(**_: object) -> None:
+        raise ClientError({"Error": {"Code": code, "Message": code}}, "SendEmail")
+
+    monkeypatch.setattr(world.services.mailer._client, "send_email", failing)
+
+
 def test_ses_throttling_defers_the_step_instead_of_dropping_it(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     abandoned_cart(world)
     world.clock.advance(hours=3)
-
-    def throttled(*_: object) -> str:
-        raise MailThrottled("TooManyRequestsException")
-
-    monkeypatch.setattr(world.services.mailer, "send", throttled)
+    ses_fails_with(world, monkeypatch, "TooManyRequestsException")
     assert world.fire("cart-1", 1) == {"action": "deferred", "step": 1, "reason": "ses_throttled"}
     cart = world.services.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminders == ()  # the claim was given back
@@ -121,11 +127,7 @@ def test_a_rejected_send_raises_for_the_retry_policy_and_releases_the_claim(
 ) -> None:
     abandoned_cart(world)
     world.clock.advance(hours=3)
-
-    def rejected(*_: object) -> str:
-        raise MailRejected("MessageRejected")
-
-    monkeypatch.setattr(world.services.mailer, "send", rejected)
+    ses_fails_with(world, monkeypatch, "MessageRejected")
     with pytest.raises(MailRejected):
         world.fire("cart-1", 1)
     cart = world.services.carts.get("atelier-test", "cart-1")
