@@ -109,10 +109,10 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
         client = setup_shop(runtime)
         week = Week(START, carts)
 
-        def read_reminder(mail: OutgoingEmail) -> None:
+        def read_reminder(mail: OutgoingEmail, _: str) -> None:
             week.on_reminder(mail.recipient, int(mail.tags["step"]), runtime.clock())
 
-        runtime.services.mailer.listeners.append(read_reminder)  # type: ignore[attr-defined]
+        runtime.services.mailer.listeners.append(read_reminder)
         print(f"Relance local runtime: API on {runtime.api.url if runtime.api else '-'}, embedded AWS ready.")
         print(f"Simulating {carts} carts for {DEMO_SHOP.name} from {START.date()} over a week...")
         end = START + timedelta(days=11)

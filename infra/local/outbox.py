@@ -18,7 +18,7 @@ class OutboxMailer(SesMailer):
         super().__init__(client, configuration_set)
         self._folder = folder
         self._clock = clock
-        self.listeners: list[Callable[[OutgoingEmail], None]] = []
+        self.listeners: list[Callable[[OutgoingEmail, str], None]] = []
 
     def send_raw(self, mail: OutgoingEmail, raw: bytes) -> str:
         message_id = super().send_raw(mail, raw)
@@ -29,5 +29,5 @@ class OutboxMailer(SesMailer):
         (self._folder / f"{stem}.eml").write_bytes(raw)
         (self._folder / f"{stem}.html").write_text(mail.html, encoding="utf-8")
         for listener in self.listeners:
-            listener(mail)
+            listener(mail, message_id)
         return message_id

@@ -21,8 +21,9 @@ from moto.server import ThreadedMotoServer
 from infra.local.http_front import ApiFront, LocalRoute
 from infra.local.lambda_context import LambdaContext
 from infra.local.outbox import OutboxMailer
+from infra.local.ses_events import events_after_send
 from infra.local.stack import REGION, Stack, deploy
-from relance.adapters.mailer import SesMailer
+from relance.adapters.mailer import OutgoingEmail
 from relance.config import Settings
 from relance.wiring import Services, use
 
@@ -53,7 +54,7 @@ class LocalServices(Services):
         self._outbox = outbox
 
     @cached_property
-    def mailer(self) -> SesMailer:
+    def mailer(self) -> OutboxMailer:
         client = self.session.client("sesv2")
         return OutboxMailer(client, self.settings.SES_CONFIGURATION_SET, self._outbox, self.clock)
 
@@ -69,6 +70,7 @@ class LocalRuntime:
         self.fired = 0
         self._fire_times: dict[str, datetime] = {}
         self._saved_environment: dict[str, str | None] = {}
+        self._ses_events: list[dict[str, Any]] = []
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(
@@ -91,6 +93,7 @@ class LocalRuntime:
         self._set_environment(**environment)
         settings = Settings.model_validate(environment)
         self.services = LocalServices(settings, self.clock, self.session, self.out_dir / "outbox")
+        self.services.mailer.listeners.append(self._queue_ses_events)
         use(self.services)
         if serve_api:
             self.api = ApiFront(lambda event, _: self.invoke("api", event), api_port, local_routes).start()
@@ -158,6 +161,7 @@ class LocalRuntime:
             self.clock.advance_to(at)
             detail = scheduler.get_schedule(GroupName=group, Name=name)
             self.invoke("reminder", json.loads(detail["Target"]["Input"]))
+            self.deliver_ses_events()
             if detail.get("ActionAfterCompletion") == "DELETE":
                 scheduler.delete_schedule(GroupName=group, Name=name)
                 self._fire_times.pop(name, None)
@@ -165,6 +169,21 @@ class LocalRuntime:
         self.clock.advance_to(moment)
         self.fired += fired
         return fired
+
+    # -- SES feedback -------------------------------------------------------------------
+    def _queue_ses_events(self, mail: OutgoingEmail, message_id: str) -> None:
+        configuration_set = self.services.settings.SES_CONFIGURATION_SET
+        self._ses_events.extend(
+            events_after_send(message_id, mail.recipient, self.clock(), configuration_set)
+        )
+
+    def deliver_ses_events(self) -> int:
+        """Hand SES's events to the feedback function, as EventBridge would, shortly after."""
+        delivered = 0
+        while self._ses_events:
+            self.invoke("feedback", self._ses_events.pop(0))
+            delivered += 1
+        return delivered
 
     # -- reports ------------------------------------------------------------------------
     def run_report(self, event: dict[str, Any]) -> list[str]:

@@ -24,6 +24,8 @@ ORDER_AFTER_STEP = {1: 0.06, 2: 0.035, 3: 0.03}
 SHARE_WITH_EMAIL = 0.78
 SHARE_ENGLISH = 0.2
 RESEND_SHARE = 0.05
+BOUNCING_SHARE = 0.02
+COMPLAINING_SHARE = 0.005
 FIRST_NAMES = ("Camille", "Léa", "Hugo", "Chloé", "Louis", "Inès", "Jules", "Manon", "Noah", "Zoé")
 EN_NAMES = ("Oliver", "Amelia", "Harry", "Isla", "Jack", "Emily")
 
@@ -81,6 +83,15 @@ class Week:
         if shopper.email:
             customer["email"] = shopper.email
         return customer
+
+    def _address(self, number: int, english: bool) -> str:
+        # A few mistyped or hostile addresses, as SES's mailbox simulator plays them.
+        roll = self.random.random()
+        if roll < BOUNCING_SHARE:
+            return f"bounce+{number:04d}@simulator.amazonses.com"
+        if roll < BOUNCING_SHARE + COMPLAINING_SHARE:
+            return f"complaint+{number:04d}@simulator.amazonses.com"
+        return f"client{number:04d}@example.{'co.uk' if english else 'fr'}"
 
     def _items(self) -> list[dict[str, Any]]:
         chosen = self.random.sample(CATALOGUE, k=self.random.choice((1, 1, 2, 2, 3)))
@@ -194,7 +205,7 @@ class Week:
     def on_reminder(self, recipient: str, step: int, sent_at: datetime) -> None:
         """A customer read reminder ``step``: some of them come back and order."""
         shopper = self._by_email.get(recipient)
-        if shopper is None or shopper.cart_id in self._ordered:
+        if shopper is None or shopper.cart_id in self._ordered or "simulator" in recipient:
             return
         if self.random.random() < ORDER_AFTER_STEP.get(step, 0):
             self._order(shopper, sent_at + timedelta(minutes=self.random.randrange(10, 8 * 60)))

@@ -12,7 +12,7 @@ from typing import Any
 
 import boto3
 
-from relance.adapters.dynamo import CartStore, ContactStore, ShopStore
+from relance.adapters.dynamo import CartStore, ContactStore, MessageIndex, ShopStore
 from relance.adapters.mailer import SesMailer
 from relance.adapters.reports import S3ReportSink
 from relance.adapters.scheduler import ReminderTimers, TimerTarget
@@ -49,6 +49,10 @@ class Services:
     @cached_property
     def contacts(self) -> ContactStore:
         return ContactStore(self._table)
+
+    @cached_property
+    def messages(self) -> MessageIndex:
+        return MessageIndex(self._table)
 
     @cached_property
     def secrets(self) -> ShopSecrets:

@@ -147,3 +147,14 @@ def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(tmp_pa
     assert html and len(html) == len(list((tmp_path / "outbox").glob("*.eml")))
     assert "<table" in html[0].read_text(encoding="utf-8")
     assert len(list((tmp_path / "reports/kpis/shop=maison-lumiere").glob("date=*/kpis.csv"))) >= 7
+
+
+def test_a_hard_bounce_reported_by_ses_stops_the_sequence(runtime: LocalRuntime, client: ShopClient) -> None:
+    address = "bounce+e2e@simulator.amazonses.com"
+    now = runtime.clock()
+    client.post_events([cart_updated("b1", now, "bounce-1", email=address)])
+    runtime.run_until(now + timedelta(days=5))
+    assert len(emails_to(runtime, address)) == 1, "the bounce must stop steps 2 and 3"
+    assert runtime.services.contacts.is_suppressed(client.shop_id, address)
+    cart = runtime.services.carts.get(client.shop_id, "bounce-1")
+    assert cart is not None and set(cart.reminders[0].feedback) == {"send", "bounce"}

@@ -40,7 +40,7 @@ def test_reports_bucket_is_encrypted_and_private() -> None:
 
 def test_functions_and_their_triggers() -> None:
     functions = of_type("AWS::Serverless::Function")
-    assert set(functions) == {"ApiFunction", "ReminderFunction", "ReportFunction"}
+    assert set(functions) == {"ApiFunction", "ReminderFunction", "ReportFunction", "FeedbackFunction"}
     assert functions["ApiFunction"]["Events"]["PostEvents"]["Properties"]["Path"] == "/v1/events"
     assert functions["ReportFunction"]["Events"]["Daily"]["Type"] == "ScheduleV2"
     reminder = functions["ReminderFunction"]["EventInvokeConfig"]
@@ -81,3 +81,16 @@ def test_scheduler_group_role_dead_letter_queue_and_configuration_set_exist() ->
     role = RESOURCES["SchedulerRole"]["Properties"]
     principal = role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
     assert principal == {"Service": "scheduler.amazonaws.com"}
+
+
+def test_ses_events_of_the_configuration_set_reach_the_feedback_function() -> None:
+    (destination,) = of_type("AWS::SES::ConfigurationSetEventDestination").values()
+    assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
+    events = destination["EventDestination"]
+    assert {"bounce", "complaint", "delivery", "open", "click"} <= set(events["MatchingEventTypes"])
+    assert "event-bus/default" in events["EventBridgeDestination"]["EventBusArn"]["Fn::Sub"]
+    rule = of_type("AWS::Serverless::Function")["FeedbackFunction"]["Events"]["SesEvents"]["Properties"]
+    assert rule["Pattern"]["source"] == ["aws.ses"]
+    assert rule["Pattern"]["detail"]["mail"]["tags"]["ses:configuration-set"] == [
+        {"Ref": "EmailConfigurationSet"}
+    ]

@@ -4,6 +4,7 @@
 - shop:     pk ``SHOP#<shop>``             sk ``SHOP``
 - registry: pk ``SHOPS``                   sk ``<shop>`` (the daily report's list of shops)
 - contact:  pk ``CONTACT#<shop>#<sha256>`` sk ``CONTACT`` (suppression; no address in clear)
+- message:  pk ``MSG#<ses message id>``    sk ``MSG``    (which cart and step an SES event is about)
 
 Every cart write is conditional on the version read (optimistic concurrency), so an event,
 a timer and a claim can never overwrite each other's changes.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -122,6 +124,38 @@ class ContactStore:
                 "suppressed_at": at.isoformat(),
             }
         )
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    shop_id: str
+    cart_id: str
+    step: int
+
+
+class MessageIndex:
+    """SES message id -> (shop, cart, step), so that SES's events find their reminder."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def remember(self, message_id: str, sent: SentMessage, expires: datetime) -> None:
+        self._table.put_item(
+            Item={
+                "pk": f"MSG#{message_id}",
+                "sk": "MSG",
+                "shop_id": sent.shop_id,
+                "cart_id": sent.cart_id,
+                "step": sent.step,
+                "expires_at": int(expires.timestamp()),
+            }
+        )
+
+    def find(self, message_id: str) -> SentMessage | None:
+        item = self._table.get_item(Key={"pk": f"MSG#{message_id}", "sk": "MSG"}).get("Item")
+        if item is None:
+            return None
+        return SentMessage(str(item["shop_id"]), str(item["cart_id"]), int(item["step"]))
 
 
 def _cart_key(shop_id: str, cart_id: str) -> dict[str, str]:

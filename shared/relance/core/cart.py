@@ -47,6 +47,8 @@ class Reminder(_State):
     variant: str
     claimed_at: datetime
     message_id: str | None = None
+    feedback: dict[str, datetime] = {}
+    """First time SES reported each kind of event (delivery, open, bounce...)."""
 
 
 class Timer(_State):

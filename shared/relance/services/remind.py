@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from relance.adapters.dynamo import SentMessage
 from relance.adapters.errors import ConcurrentUpdate, MailThrottled
 from relance.adapters.mailer import OutgoingEmail
 from relance.core.cart import Cart, Reminder, Timer
@@ -83,6 +84,8 @@ def _send(svc: Services, shop: Shop, cart: Cart, decision: Send) -> ReminderOutc
     except Exception:
         _release(svc, shop, claimed, decision.step)
         raise
+    expires = now + timedelta(days=shop.policy.retention_days)
+    svc.messages.remember(message_id, SentMessage(shop.shop_id, cart.cart_id, decision.step), expires)
     sent = _stamp(svc, shop, claimed, decision.step, message_id)
     _arm_next(svc, shop, sent, decision.step + 1)
     return ReminderOutcome("sent", decision.step, message_id=message_id)
