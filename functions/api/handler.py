@@ -65,7 +65,9 @@ def post_events() -> Response[str]:
     metrics.add_metric(name="EventsDuplicate", unit=MetricUnit.Count, value=len(results) - len(accepted))
     metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=len(batch.rejected))
     metrics.add_metric(name="TimersArmed", unit=MetricUnit.Count, value=sum(r.timer_armed for r in results))
-    metrics.add_metric(name="Recoveries", unit=MetricUnit.Count, value=sum(r.recovered for r in results))
+    recovered = [r.recovered_amount for r in results if r.recovered_amount is not None]
+    metrics.add_metric(name="Recoveries", unit=MetricUnit.Count, value=len(recovered))
+    metrics.add_metric(name="RecoveredRevenue", unit=MetricUnit.NoUnit, value=float(sum(recovered)))
     body_out: dict[str, Any] = {
         "accepted": [{"index": r.index, "id": r.event_id, "outcome": r.outcome} for r in results],
         "rejected": [

@@ -117,11 +117,7 @@ class Week:
         )[0]
         began = self.start + timedelta(days=day, hours=hour, minutes=rnd.randrange(60))
         english = rnd.random() < SHARE_ENGLISH
-        email = (
-            f"client{number:04d}@example.{'co.uk' if english else 'fr'}"
-            if rnd.random() < SHARE_WITH_EMAIL
-            else None
-        )
+        email = self._address(number, english) if rnd.random() < SHARE_WITH_EMAIL else None
         shopper = Shopper(cart_id=f"c-{number:04d}-{rnd.randrange(16**6):06x}", email=email, english=english)
         if email:
             self._by_email[email] = shopper

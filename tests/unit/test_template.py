@@ -94,3 +94,25 @@ def test_ses_events_of_the_configuration_set_reach_the_feedback_function() -> No
     assert rule["Pattern"]["detail"]["mail"]["tags"]["ses:configuration-set"] == [
         {"Ref": "EmailConfigurationSet"}
     ]
+
+
+def test_alarms_watch_the_dead_letter_queue_errors_and_ses_reputation() -> None:
+    alarms = of_type("AWS::CloudWatch::Alarm")
+    watched = {(a["Namespace"], a["MetricName"]): a for a in alarms.values()}
+    assert watched[("AWS/SQS", "ApproximateNumberOfMessagesVisible")]["Threshold"] == 0
+    assert watched[("AWS/SES", "Reputation.BounceRate")]["Threshold"] == 0.02
+    assert watched[("AWS/SES", "Reputation.ComplaintRate")]["Threshold"] == 0.0005
+    errors = {a["Dimensions"][0]["Value"]["Ref"] for a in alarms.values() if a["MetricName"] == "Errors"}
+    assert errors == set(of_type("AWS::Serverless::Function"))
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+
+
+def test_the_dashboard_shows_the_funnel_and_recovered_revenue() -> None:
+    import json
+    import re
+
+    (dashboard,) = of_type("AWS::CloudWatch::Dashboard").values()
+    body = json.loads(re.sub(r"\$\{[^}]+\}", "x", dashboard["DashboardBody"]["Fn::Sub"]))
+    text = json.dumps(body)
+    for metric in ("EventsAccepted", "TimersArmed", "RemindersSent", "Recoveries", "RecoveredRevenue"):
+        assert metric in text, metric

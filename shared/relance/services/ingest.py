@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from relance.adapters.errors import ConcurrentUpdate
@@ -27,7 +28,8 @@ class Applied:
     event_id: str
     outcome: Literal["applied", "duplicate"]
     timer_armed: bool = False
-    recovered: bool = False
+    recovered_amount: Decimal | None = None
+    """Set when this event is the order that closes a reminded cart."""
 
 
 def authenticate(
@@ -70,7 +72,8 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             saved = svc.carts.save(updated, shop.policy.retention_days)
         except ConcurrentUpdate:
             continue
-        newly_ordered = saved.order is not None and (stored is None or stored.order is None)
-        recovered = newly_ordered and saved.order is not None and saved.order.recovered
-        return Applied(index, event.id, "applied", timer_armed=armed, recovered=recovered)
+        order = saved.order
+        newly_ordered = order is not None and (stored is None or stored.order is None)
+        recovered = order.amount if newly_ordered and order is not None and order.recovered else None
+        return Applied(index, event.id, "applied", timer_armed=armed, recovered_amount=recovered)
     raise ConcurrentUpdate(event.cart_id)
