@@ -42,15 +42,43 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     create.add_argument("--support-email")
     create.add_argument("--language", choices=("fr", "en"), default="fr")
     create.add_argument("--time-zone", default="Europe/Paris")
+    create.add_argument(
+        "--no-events-hours",
+        type=int,
+        default=6,
+        choices=range(0, 169),
+        metavar="{0..168}",
+        help="alarm when the shop sends no cart event for this many hours (0: no alarm)",
+    )
+    create.add_argument("--alarm-topic", help="SNS topic ARN for that alarm (default: the stack's)")
     return parser.parse_args(argv)
 
 
-def _settings(arguments: argparse.Namespace, session: Any) -> Settings:
+def no_events_alarm(cloudwatch: Any, prefix: str, shop_id: str, hours: int, topic: str | None) -> str:
+    """A broken tracking snippet is silent: alarm when a shop's events stop arriving."""
+    name = f"{prefix}-{shop_id}-no-cart-events"
+    cloudwatch.put_metric_alarm(
+        AlarmName=name,
+        AlarmDescription=f"No cart event accepted from shop {shop_id} for {hours} h: check its tracking.",
+        Namespace="Relance",
+        MetricName="EventsAccepted",
+        Dimensions=[{"Name": "shop", "Value": shop_id}, {"Name": "service", "Value": "api"}],
+        Statistic="Sum",
+        Period=3600,
+        EvaluationPeriods=hours,
+        Threshold=0,
+        ComparisonOperator="LessThanOrEqualToThreshold",
+        TreatMissingData="breaching",
+        AlarmActions=[topic] if topic else [],
+    )
+    return name
+
+
+def _stack_outputs(arguments: argparse.Namespace, session: Any) -> dict[str, str]:
     if arguments.table:
-        return Settings(TABLE_NAME=arguments.table, SHOP_SECRETS_PREFIX=arguments.secrets_prefix)
+        return {"TableName": arguments.table, "ShopSecretsPrefix": arguments.secrets_prefix}
     stack = session.client("cloudformation").describe_stacks(StackName=arguments.stack)["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    return Settings(TABLE_NAME=outputs["TableName"], SHOP_SECRETS_PREFIX=outputs["ShopSecretsPrefix"])
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,8 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {field}: {detail['msg']}", file=sys.stderr)
         return 2
     session = boto3.session.Session()
-    secret = register(Services(_settings(arguments, session), session=session), shop)
-    print(json.dumps({"shop_id": shop.shop_id, "secret": secret}, indent=2))
+    outputs = _stack_outputs(arguments, session)
+    settings = Settings(TABLE_NAME=outputs["TableName"], SHOP_SECRETS_PREFIX=outputs["ShopSecretsPrefix"])
+    secret = register(Services(settings, session=session), shop)
+    printed = {"shop_id": shop.shop_id, "secret": secret}
+    if arguments.no_events_hours:
+        topic = arguments.alarm_topic or outputs.get("AlarmTopicArn")
+        prefix = arguments.stack or arguments.table
+        cloudwatch = session.client("cloudwatch")
+        printed["alarm"] = no_events_alarm(cloudwatch, prefix, shop.shop_id, arguments.no_events_hours, topic)
+    print(json.dumps(printed, indent=2))
     return 0
 
 

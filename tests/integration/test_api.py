@@ -144,3 +144,22 @@ def test_a_suspended_shop_gets_403(world: World) -> None:
     status, body = world.post([cart_updated("e1", T0)])
     assert status == 403 and body["error"] == "forbidden"
     assert stored(world) is None
+
+
+def test_metrics_are_emitted_per_shop_and_logs_never_show_an_address(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "DEBUG")
+    world.post([load_event("cart_updated.json")])
+    world.clock.advance(hours=3)
+    world.fire("cart-1", 1)
+    output = capsys.readouterr().out
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    metrics = [r for r in records if "_aws" in r]
+    api = next(r for r in metrics if r.get("service") == "api")
+    assert api["shop"] == "atelier-test"
+    assert api["EventsAccepted"] in (1.0, [1.0]) and api["TimersArmed"] in (1.0, [1.0])
+    assert api["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["shop", "service"]]
+    assert any(r.get("RemindersSent") in (1.0, [1.0]) for r in metrics)
+    assert "claire@example.fr" not in output

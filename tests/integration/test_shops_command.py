@@ -39,3 +39,22 @@ def test_invalid_shop_details_are_refused_with_the_field_named(
     error = capsys.readouterr().err
     assert "shop_id:" in error and "website:" in error
     assert world.services.shops.get("Bad Id!") is None
+
+
+def test_create_sets_an_alarm_for_a_shop_that_stops_sending_events(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topic = "arn:aws:sns:eu-west-3:123456789012:alarms"
+    assert main([*ARGS, "--no-events-hours", "12", "--alarm-topic", topic]) == 0
+    name = json.loads(capsys.readouterr().out)["alarm"]
+    (alarm,) = world.session.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    assert alarm["MetricName"] == "EventsAccepted" and alarm["Namespace"] == "Relance"
+    assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {"shop": "la-boutique", "service": "api"}
+    assert alarm["Period"] * alarm["EvaluationPeriods"] == 12 * 3600
+    assert alarm["TreatMissingData"] == "breaching" and alarm["AlarmActions"] == [topic]
+
+
+def test_the_alarm_can_be_left_out(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--no-events-hours", "0"]) == 0
+    assert "alarm" not in json.loads(capsys.readouterr().out)
+    assert world.session.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
