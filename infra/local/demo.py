@@ -54,7 +54,7 @@ def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datet
 
 # (CSV column, heading, width) of the printed summary.
 COLUMNS = (
-    ("date", "day", 11),
+    ("cohort_date", "day", 11),
     ("carts", "carts", 6),
     ("abandoned", "aband.", 7),
     ("eligible", "elig.", 6),
@@ -70,7 +70,8 @@ COLUMNS = (
 
 def _line(values: dict[str, str]) -> str:
     cells = [
-        f"{values[key]:<{width}}" if key == "date" else f"{values[key]:>{width}}" for key, _, width in COLUMNS
+        f"{values[key]:<{width}}" if key == "cohort_date" else f"{values[key]:>{width}}"
+        for key, _, width in COLUMNS
     ]
     return "".join(cells)
 
@@ -94,7 +95,9 @@ def summary(report_root: Path, days: list[date]) -> str:
     rate = Decimal(totals["recovered_orders"]) / reminded if reminded else Decimal(0)
     lines += [
         "-" * len(header),
-        _line({"date": "week", **{k: str(v) for k, v in totals.items()}, "recovery_rate": _percent(rate)}),
+        _line(
+            {"cohort_date": "week", **{k: str(v) for k, v in totals.items()}, "recovery_rate": _percent(rate)}
+        ),
     ]
     revenue, orders = totals["recovered_revenue"], totals["recovered_orders"]
     lines.append(f"\nRecovered revenue over the week: {revenue:.2f} EUR from {orders} orders")

@@ -47,10 +47,8 @@ def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> No
     a_day_of_carts(world)
     world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
     keys = report(world, {"version": "0", "detail-type": "Scheduled Event"})
-    assert keys == [
-        "kpis/shop=atelier-test/date=2026-11-02/kpis.csv",
-        "kpis/shop=atelier-test/date=2026-11-02/kpis.json",
-    ]
+    prefix = "kpis/shop=atelier-test/date=2026-11-02/"
+    assert keys == [prefix + name for name in ("kpis.csv", "kpis.json", "kpis_by_step.csv", "carts.csv")]
     rows = list(csv.DictReader(io.StringIO(read(world, keys[0]).decode("utf-8"))))
     assert len(rows) == 1
     row = rows[0]
@@ -62,6 +60,9 @@ def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> No
     )
     assert row["recovery_rate"] == "0.5000" and row["currency"] == "EUR"
     assert json.loads(read(world, keys[1])) == [row | {k: int(v) for k, v in row.items() if v.isdigit()}]
+    facts = list(csv.DictReader(io.StringIO(read(world, keys[3]).decode("utf-8"))))
+    assert sorted(f["cart_id"] for f in facts) == ["a", "b", "c"]
+    assert [f["recovered"] for f in facts if f["cart_id"] == "a"] == ["true"]
 
 
 def test_the_report_queries_the_day_index_and_never_scans(world: World) -> None:
@@ -76,9 +77,13 @@ def test_the_report_queries_the_day_index_and_never_scans(world: World) -> None:
 def test_an_on_demand_range_rebuilds_each_day_and_an_empty_day_still_has_a_header(world: World) -> None:
     a_day_of_carts(world)
     keys = report(world, {"shop_id": "atelier-test", "from": "2026-11-01", "to": "2026-11-03"})
-    assert [k.split("/")[2] for k in keys[::2]] == ["date=2026-11-01", "date=2026-11-02", "date=2026-11-03"]
+    assert sorted({k.split("/")[2] for k in keys}) == [
+        "date=2026-11-01",
+        "date=2026-11-02",
+        "date=2026-11-03",
+    ]
     empty = read(world, "kpis/shop=atelier-test/date=2026-11-01/kpis.csv").decode()
-    assert empty.startswith("shop_id,date,currency,carts,") and empty.count("\n") == 1
+    assert empty.startswith("shop_id,cohort_date,currency,carts,") and empty.count("\n") == 1
 
 
 @pytest.mark.parametrize(

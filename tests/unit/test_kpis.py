@@ -1,14 +1,15 @@
-"""Daily KPIs from a cohort of carts."""
+"""Daily KPIs and cart facts from a cohort of carts."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from relance.core.cart import Cart, RecordedOrder, Reminder, apply_event, new_cart
-from relance.core.kpis import daily_kpis
+from relance.core.facts import FACT_COLUMNS, fact_row
+from relance.core.kpis import CohortKpis, in_cohort
 from relance.core.policy import ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, parsed
@@ -16,72 +17,94 @@ from tests.factories import cart_updated, item, parsed
 pytestmark = pytest.mark.unit
 H = timedelta(hours=1)
 DAY = T0.date()
+POLICY = ShopPolicy()
 
 
 def cart(
-    cart_id: str,
-    *,
-    at=T0,
-    steps=(),
-    order_after: timedelta | None = None,
-    amount="100.00",
-    currency="EUR",
-    eligible=True,
-) -> Cart:
+    cart_id: str, *, at=T0, steps=(), order_after: timedelta | None = None, amount="100.00",
+    currency="EUR", eligible=True, feedback: dict | None = None,
+) -> Cart:  # fmt: skip
     event = {**cart_updated("e", at, cart_id, items=[item(price=amount)]), "currency": currency}
     built = apply_event(new_cart("shop", parsed(event)), parsed(event))
     assert built is not None
     reminders = tuple(
-        Reminder(step=s, variant="A", claimed_at=at + s * 3 * H, message_id=f"m{s}") for s in steps
-    )
+        Reminder(step=s, variant="A", claimed_at=at + s * 3 * H, message_id=f"m{s}",
+                 feedback=dict.fromkeys((feedback or {}).get(s, ()), at + s * 3 * H))
+        for s in steps
+    )  # fmt: skip
     update: dict = {"reminders": reminders, "eligible_at": at if eligible else None}
     if order_after is not None:
         placed = at + order_after
         credited = max((r.step for r in reminders if r.claimed_at <= placed), default=None)
-        update.update(
-            status="ordered",
-            order=RecordedOrder(
-                order_id=cart_id,
-                amount=Decimal(amount),
-                currency=currency,
-                placed_at=placed,
-                credited_step=credited,
-            ),
-        )
+        order = RecordedOrder(order_id=cart_id, amount=Decimal(amount), currency=currency,
+                              placed_at=placed, credited_step=credited)  # fmt: skip
+        update.update(status="ordered", order=order)
     return built.model_copy(update=update)
 
 
-def test_a_day_of_carts_gives_the_funnel_and_recovered_revenue() -> None:
-    carts = [
+def cohort(*carts: Cart) -> CohortKpis:
+    kpis = CohortKpis("shop", DAY, "EUR")
+    for one in carts:
+        if in_cohort(one, DAY):
+            kpis.add(one, POLICY)
+    return kpis
+
+
+def week() -> list[Cart]:
+    return [
         cart("bought-at-once", order_after=H),  # not abandoned
         cart("quick", order_after=2 * H),  # bought before step 1 was due
         cart("natural", order_after=26 * H, amount="50.00", eligible=False),  # came back, never mailed
-        cart("recovered", steps=(1,), order_after=5 * H, amount="80.00"),
-        cart("recovered-2", steps=(1, 2), order_after=7 * H, amount="120.00"),
-        cart("ignored", steps=(1, 2, 3)),
+        cart("recovered", steps=(1,), order_after=5 * H, amount="80.00",
+             feedback={1: ("delivery", "open", "click")}),
+        cart("recovered-2", steps=(1, 2), order_after=7 * H, amount="120.00",
+             feedback={1: ("delivery",), 2: ("delivery", "click")}),
+        cart("ignored", steps=(1, 2, 3), feedback={1: ("delivery", "click"), 2: ("bounce",)}),
         cart("anonymous", eligible=False),
         cart("other-day", at=T0 + 24 * H, steps=(1,)),
-    ]
-    (row,) = daily_kpis("shop", DAY, carts, ShopPolicy())
-    assert (row.carts, row.abandoned, row.eligible, row.reminded) == (7, 5, 3, 3)
-    assert row.emails_sent == [3, 2, 1]
-    assert (row.recovered_orders, row.recovered_revenue) == (2, Decimal("200.00"))
-    assert (row.natural_orders, row.natural_revenue) == (1, Decimal("50.00"))
-    assert row.recovery_rate == Decimal("0.6667")
-    csv_row = row.as_row()
-    assert csv_row["date"] == "2026-11-02" and csv_row["recovered_revenue"] == "200.00"
-    assert csv_row["emails_sent_step2"] == 2
+    ]  # fmt: skip
 
 
-def test_currencies_are_never_summed_together() -> None:
-    rows = daily_kpis(
-        "shop",
-        DAY,
-        [cart("a", steps=(1,), order_after=5 * H), cart("b", steps=(1,), order_after=5 * H, currency="GBP")],
-        ShopPolicy(),
+def test_a_day_of_carts_gives_the_funnel_and_recovered_revenue() -> None:
+    row = cohort(*week()).row()
+    assert (row["carts"], row["abandoned"], row["eligible"], row["reminded"]) == (7, 5, 3, 3)
+    assert (row["emails_sent_step1"], row["emails_sent_step2"], row["emails_sent_step3"]) == (3, 2, 1)
+    assert (row["delivered"], row["opened"], row["clicked"], row["bounced"]) == (4, 1, 3, 1)
+    assert (row["recovered_orders"], row["recovered_revenue"]) == (2, "200.00")
+    assert (row["natural_orders"], row["natural_revenue"]) == (1, "50.00")
+    assert row["recovery_rate"] == "0.6667"
+    assert row["revenue_per_recipient"] == "66.67"  # 200 over 3 recipients
+    assert row["post_click_conversion_rate"] == "0.6667"  # 3 carts clicked, 2 ordered
+    assert row["bounce_rate"] == "0.1667"  # 1 of 6 emails
+    assert (row["minutes_to_recovery_mean"], row["minutes_to_recovery_median"]) == ("360.0", "360.0")
+    assert row["cohort_date"] == "2026-11-02"
+
+
+def test_the_step_breakdown_credits_each_order_to_its_step() -> None:
+    rows = {r["step"]: r for r in cohort(*week()).step_rows()}
+    assert (rows[1]["sent"], rows[1]["recovered_orders"], rows[1]["recovered_revenue"]) == (3, 1, "80.00")
+    assert (rows[2]["sent"], rows[2]["recovered_orders"], rows[2]["recovered_revenue"]) == (2, 1, "120.00")
+    assert rows[2]["bounce"] == 1 and rows[3]["recovered_orders"] == 0
+
+
+def test_money_keeps_the_currency_precision_and_empty_days_divide_by_nothing() -> None:
+    yen = CohortKpis("shop", DAY, "JPY")
+    yen.add(cart("y", steps=(1,), order_after=5 * H, amount="1200", currency="JPY"), POLICY)
+    assert yen.row()["recovered_revenue"] == "1200"
+    empty = CohortKpis("shop", DAY, "EUR").row()
+    assert empty["recovery_rate"] == "0.0000" and empty["minutes_to_recovery_mean"] == ""
+
+
+def test_a_fact_row_per_cart_without_personal_data() -> None:
+    recovered = cart("recovered-2", steps=(1, 2), order_after=7 * H, amount="120.00",
+                     feedback={2: ("delivery", "click")})  # fmt: skip
+    row = fact_row(recovered, POLICY)
+    assert tuple(row) == FACT_COLUMNS
+    assert (row["recovered"], row["credited_step"], row["clicked"], row["opened"]) == (
+        "true",
+        2,
+        "true",
+        "false",
     )
-    assert [(r.currency, r.recovered_revenue) for r in rows] == [("EUR", Decimal(100)), ("GBP", Decimal(100))]
-
-
-def test_an_empty_day_has_no_rows_and_no_division_by_zero() -> None:
-    assert daily_kpis("shop", date(2020, 1, 1), [cart("a")], ShopPolicy()) == []
+    assert (row["minutes_to_recovery"], row["minutes_since_last_email"]) == ("420.0", "60.0")
+    assert "claire@example.fr" not in str(row) and row["customer_type"] == "unknown"

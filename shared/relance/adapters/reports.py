@@ -1,30 +1,42 @@
-"""KPI files in S3 under Hive-style partitions: ``kpis/shop=<id>/date=<YYYY-MM-DD>/``."""
+"""Report files in S3 under Hive-style partitions: ``kpis/shop=<id>/date=<YYYY-MM-DD>/``.
+
+- ``kpis.csv`` / ``kpis.json``: the day's cohort KPIs, one row per currency;
+- ``kpis_by_step.csv``: the same cohort by step and variant;
+- ``carts.csv``: one row per cart (the fact table), streamed through a spooled temporary
+  file so that a day of any size is written in bounded memory.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
-from relance.core.kpis import DailyKpis
+from relance.core.facts import FACT_COLUMNS
+from relance.core.kpis import STEP_COLUMNS, CohortKpis
+
+KPI_COLUMNS = tuple(CohortKpis(shop_id="", day=date.min, currency="EUR").row())
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def report_prefix(shop_id: str, day: date) -> str:
     return f"kpis/shop={shop_id}/date={day.isoformat()}/"
 
 
-KPI_COLUMNS = tuple(DailyKpis(shop_id="", day=date.min, currency="").as_row())
-
-
-def kpis_csv(rows: Sequence[dict[str, str | int]]) -> bytes:
+def _write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[dict[str, str | int]]) -> None:
     """Spreadsheet-friendly: UTF-8, a header row even for an empty day, plain decimals."""
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=KPI_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, str | int]]) -> bytes:
+    out = io.StringIO(newline="")
+    _write_csv(out, columns, rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -33,15 +45,29 @@ class S3ReportSink:
         self._client = client
         self._bucket = bucket
 
-    def write(self, shop_id: str, day: date, kpis: Sequence[DailyKpis]) -> list[str]:
-        rows = [k.as_row() for k in kpis]
+    def _put(self, key: str, body: bytes, content_type: str) -> str:
+        self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
+        return key
+
+    def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> str:
+        key = report_prefix(shop_id, day) + "carts.csv"
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b") as spool:
+            text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+            _write_csv(text, FACT_COLUMNS, rows)
+            text.flush()
+            text.detach()  # keep the spool open for the upload
+            spool.seek(0)
+            extra = {"ContentType": "text/csv; charset=utf-8"}
+            self._client.upload_fileobj(spool, self._bucket, key, ExtraArgs=extra)
+        return key
+
+    def write_kpis(self, shop_id: str, day: date, cohorts: Sequence[CohortKpis]) -> list[str]:
         prefix = report_prefix(shop_id, day)
-        files = {
-            "kpis.csv": (kpis_csv(rows), "text/csv; charset=utf-8"),
-            "kpis.json": (json.dumps(rows, indent=2).encode(), "application/json"),
-        }
-        for name, (body, content_type) in files.items():
-            self._client.put_object(
-                Bucket=self._bucket, Key=prefix + name, Body=body, ContentType=content_type
-            )
-        return [prefix + name for name in files]
+        rows = [cohort.row() for cohort in cohorts]
+        step_rows = [row for cohort in cohorts for row in cohort.step_rows()]
+        csv_type, json_type = "text/csv; charset=utf-8", "application/json"
+        return [
+            self._put(prefix + "kpis.csv", csv_bytes(KPI_COLUMNS, rows), csv_type),
+            self._put(prefix + "kpis.json", json.dumps(rows, indent=2).encode(), json_type),
+            self._put(prefix + "kpis_by_step.csv", csv_bytes(STEP_COLUMNS, step_rows), csv_type),
+        ]

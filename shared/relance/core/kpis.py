@@ -1,24 +1,55 @@
 """Daily KPIs of one shop, computed from the carts abandoned that day (their cohort).
 
-Every figure is defined in docs/kpis.md. One row per currency: revenue is never summed
-across currencies.
+Every figure is defined in docs/kpis.md. One row per currency (revenue is never summed
+across currencies), and one row per currency, step and variant for the step breakdown.
+Carts are added one at a time, so a day of any size is read in bounded memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+import statistics
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from babel.numbers import get_currency_precision
 
 from relance.core.cart import Cart
-from relance.core.policy import MAX_STEPS, ShopPolicy
+from relance.core.policy import ShopPolicy
+
+RATE = Decimal("0.0001")
+ENGAGEMENT = ("delivery", "open", "click", "bounce", "complaint")
+STEP_COLUMNS = (
+    "shop_id", "cohort_date", "currency", "step", "variant", "sent", *ENGAGEMENT,
+    "recovered_orders", "recovered_revenue",
+)  # fmt: skip
+
+
+def was_abandoned(cart: Cart, policy: ShopPolicy) -> bool:
+    """Not bought before the first reminder would have gone out."""
+    if cart.order is None:
+        return True
+    return cart.order.recovered or cart.order.placed_at >= cart.abandoned_at + policy.delays[0]
+
+
+def _rate(part: int | Decimal, whole: int) -> Decimal:
+    return (Decimal(part) / whole if whole else Decimal(0)).quantize(RATE)
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return str(amount.quantize(Decimal(1).scaleb(-get_currency_precision(currency))))
 
 
 @dataclass
-class DailyKpis:
+class StepKpis:
+    sent: int = 0
+    engaged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENGAGEMENT, 0))
+    recovered_orders: int = 0
+    recovered_revenue: Decimal = Decimal(0)
+
+
+@dataclass
+class CohortKpis:
     shop_id: str
     day: date
     currency: str
@@ -26,64 +57,104 @@ class DailyKpis:
     abandoned: int = 0
     eligible: int = 0
     reminded: int = 0
-    emails_sent: list[int] = field(default_factory=lambda: [0] * MAX_STEPS)
-    recovered_orders: int = 0
-    recovered_revenue: Decimal = Decimal(0)
+    clicked_carts: int = 0
+    clicked_and_recovered: int = 0
     natural_orders: int = 0
     natural_revenue: Decimal = Decimal(0)
+    recovery_minutes: list[float] = field(default_factory=list)
+    steps: dict[tuple[int, str], StepKpis] = field(default_factory=dict)
 
-    @property
-    def recovery_rate(self) -> Decimal:
-        if not self.reminded:
-            return Decimal(0)
-        return (Decimal(self.recovered_orders) / self.reminded).quantize(Decimal("0.0001"))
+    def add(self, cart: Cart, policy: ShopPolicy) -> None:
+        self.carts += 1
+        if not was_abandoned(cart, policy):
+            return
+        self.abandoned += 1
+        self.eligible += cart.eligible_at is not None
+        sent = [r for r in cart.reminders if r.message_id]
+        self.reminded += bool(sent)
+        for reminder in sent:
+            step = self.steps.setdefault((reminder.step, reminder.variant), StepKpis())
+            step.sent += 1
+            for kind in ENGAGEMENT:
+                step.engaged[kind] += kind in reminder.feedback
+        clicked = any("click" in r.feedback for r in sent)
+        self.clicked_carts += clicked
+        order = cart.order
+        if order is None:
+            return
+        if not order.recovered:
+            self.natural_orders += 1
+            self.natural_revenue += order.amount
+            return
+        credited = next(r for r in sent if r.step == order.credited_step)
+        step = self.steps[(credited.step, credited.variant)]
+        step.recovered_orders += 1
+        step.recovered_revenue += order.amount
+        self.clicked_and_recovered += clicked
+        self.recovery_minutes.append((order.placed_at - cart.abandoned_at).total_seconds() / 60)
 
-    def as_row(self) -> dict[str, str | int]:
+    def _total(self, name: str) -> int:
+        return sum(s.engaged[name] for s in self.steps.values())
+
+    def row(self) -> dict[str, str | int]:
+        sent = sum(s.sent for s in self.steps.values())
+        orders = sum(s.recovered_orders for s in self.steps.values())
+        revenue = sum((s.recovered_revenue for s in self.steps.values()), Decimal(0))
+        minutes = self.recovery_minutes
         row: dict[str, str | int] = {
             "shop_id": self.shop_id,
-            "date": self.day.isoformat(),
+            "cohort_date": self.day.isoformat(),
             "currency": self.currency,
+            "carts": self.carts,
+            "abandoned": self.abandoned,
+            "eligible": self.eligible,
+            "reminded": self.reminded,
+            "emails_sent": sent,
         }
-        minor_unit = Decimal(1).scaleb(-get_currency_precision(self.currency or "EUR"))
-        for name, value in asdict(self).items():
-            if name in ("shop_id", "day", "currency", "emails_sent"):
-                continue
-            # Money in the currency's own precision (2 for EUR, 0 for JPY), as plain digits.
-            row[name] = str(value.quantize(minor_unit)) if isinstance(value, Decimal) else value
-        for step, count in enumerate(self.emails_sent, start=1):
-            row[f"emails_sent_step{step}"] = count
-        row["recovery_rate"] = str(self.recovery_rate)
+        for step in (1, 2, 3):
+            row[f"emails_sent_step{step}"] = sum(s.sent for (n, _), s in self.steps.items() if n == step)
+        for kind, column in zip(
+            ENGAGEMENT, ("delivered", "opened", "clicked", "bounced", "complained"), strict=True
+        ):
+            row[column] = self._total(kind)
+        row |= {
+            "recovered_orders": orders,
+            "recovered_revenue": _money(revenue, self.currency),
+            "natural_orders": self.natural_orders,
+            "natural_revenue": _money(self.natural_revenue, self.currency),
+            "recovery_rate": str(_rate(orders, self.reminded)),
+            "revenue_per_recipient": _money(
+                revenue / self.reminded if self.reminded else Decimal(0), self.currency
+            ),
+            "post_click_conversion_rate": str(_rate(self.clicked_and_recovered, self.clicked_carts)),
+            "bounce_rate": str(_rate(self._total("bounce"), sent)),
+            "complaint_rate": str(_rate(self._total("complaint"), sent)),
+            "open_rate_unreliable": str(_rate(self._total("open"), sent)),
+            "minutes_to_recovery_mean": f"{statistics.fmean(minutes):.1f}" if minutes else "",
+            "minutes_to_recovery_median": f"{statistics.median(minutes):.1f}" if minutes else "",
+        }
         return row
 
+    def step_rows(self) -> list[dict[str, str | int]]:
+        rows: list[dict[str, str | int]] = []
+        for (step, variant), kpis in sorted(self.steps.items()):
+            row: dict[str, str | int] = {
+                "shop_id": self.shop_id,
+                "cohort_date": self.day.isoformat(),
+                "currency": self.currency,
+                "step": step,
+                "variant": variant,
+                "sent": kpis.sent,
+            }
+            row |= {kind: count for kind, count in kpis.engaged.items()}
+            row |= {
+                "recovered_orders": kpis.recovered_orders,
+                "recovered_revenue": _money(kpis.recovered_revenue, self.currency),
+            }
+            rows.append(row)
+        return rows
 
-def _abandoned(cart: Cart, policy: ShopPolicy) -> bool:
-    """Not bought before the first reminder would have gone out."""
-    if cart.order is None:
-        return True
-    return cart.order.placed_at >= cart.abandoned_at + policy.delays[0] or cart.order.recovered
 
-
-def daily_kpis(shop_id: str, day: date, carts: Iterable[Cart], policy: ShopPolicy) -> list[DailyKpis]:
-    rows: dict[str, DailyKpis] = {}
-    for cart in carts:
-        if cart.cohort_day != day or not cart.items or cart.currency is None:
-            continue
-        kpis = rows.setdefault(cart.currency, DailyKpis(shop_id, day, cart.currency))
-        kpis.carts += 1
-        if not _abandoned(cart, policy):
-            continue
-        kpis.abandoned += 1
-        kpis.eligible += cart.eligible_at is not None
-        sent = [r for r in cart.reminders if r.message_id]
-        kpis.reminded += bool(sent)
-        for reminder in sent:
-            kpis.emails_sent[reminder.step - 1] += 1
-        if cart.order is None:
-            continue
-        if cart.order.recovered:
-            kpis.recovered_orders += 1
-            kpis.recovered_revenue += cart.order.amount
-        else:
-            kpis.natural_orders += 1
-            kpis.natural_revenue += cart.order.amount
-    return [rows[currency] for currency in sorted(rows)]
+def in_cohort(cart: Cart, day: date) -> bool:
+    """Counted in ``day``'s report: it had items and was last touched that day."""
+    return cart.cohort_day == day and bool(cart.items) and cart.currency is not None

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from relance.core.kpis import daily_kpis
+from relance.core.facts import fact_row
+from relance.core.kpis import CohortKpis, in_cohort
 from relance.wiring import Services
 
 MAX_RANGE_DAYS = 400
@@ -44,12 +45,25 @@ class ReportRequest(BaseModel):
 
 
 def build_day(svc: Services, shop_id: str, day: date) -> list[str]:
-    """Compute one shop-day from the day index and write its files; return their keys."""
+    """Compute one shop-day from the day index and write its files; return their keys.
+
+    The carts are read once, page by page: each is added to its currency's KPIs while its
+    fact row streams to S3.
+    """
     shop = svc.shops.get(shop_id)
     if shop is None:
         raise LookupError(f"unknown shop {shop_id!r}")
-    kpis = daily_kpis(shop_id, day, svc.carts.carts_of_day(shop_id, day), shop.policy)
-    return svc.reports.write(shop_id, day, kpis)
+    cohorts: dict[str, CohortKpis] = {}
+
+    def facts() -> Iterator[dict[str, str | int]]:
+        for cart in svc.carts.carts_of_day(shop_id, day):
+            if in_cohort(cart, day):
+                currency = str(cart.currency)
+                cohorts.setdefault(currency, CohortKpis(shop_id, day, currency)).add(cart, shop.policy)
+                yield fact_row(cart, shop.policy)
+
+    facts_key = svc.reports.write_facts(shop_id, day, facts())
+    return [*svc.reports.write_kpis(shop_id, day, [cohorts[c] for c in sorted(cohorts)]), facts_key]
 
 
 def run(svc: Services, request: ReportRequest) -> list[str]:

@@ -1,0 +1,66 @@
+"""One row per cart of a cohort: the fact table finance and Athena query for details.
+
+No personal data: the customer appears only as prospect or returning and by source.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from relance.core.cart import Cart
+from relance.core.kpis import was_abandoned
+from relance.core.policy import ShopPolicy
+
+FACT_COLUMNS = (
+    "shop_id", "cohort_date", "cart_id", "currency", "cart_total", "status", "abandoned_at",
+    "abandoned", "eligible", "customer_type", "source", "emails_sent", "last_step_sent",
+    "delivered", "opened", "clicked", "bounced", "complained", "order_id", "order_amount",
+    "recovered", "credited_step", "minutes_to_recovery", "minutes_since_last_email",
+)  # fmt: skip
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _minutes(later: datetime, earlier: datetime | None) -> str:
+    return "" if earlier is None else f"{(later - earlier).total_seconds() / 60:.1f}"
+
+
+def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
+    sent = [r for r in cart.reminders if r.message_id]
+    feedback = {kind for r in sent for kind in r.feedback}
+    order = cart.order
+    before_order = [r.claimed_at for r in sent if order is not None and r.claimed_at <= order.placed_at]
+    orders_count = cart.customer.orders_count
+    source = cart.customer.source
+    return {
+        "shop_id": cart.shop_id,
+        "cohort_date": cart.cohort_day.isoformat(),
+        "cart_id": cart.cart_id,
+        "currency": cart.currency or "",
+        "cart_total": str(cart.total),
+        "status": cart.status,
+        "abandoned_at": cart.abandoned_at.isoformat(),
+        "abandoned": _flag(was_abandoned(cart, policy)),
+        "eligible": _flag(cart.eligible_at is not None),
+        "customer_type": "unknown" if orders_count is None else ("returning" if orders_count else "prospect"),
+        "source": (source.utm_source or "") if source else "",
+        "emails_sent": len(sent),
+        "last_step_sent": max((r.step for r in sent), default=0),
+        "delivered": _flag("delivery" in feedback),
+        "opened": _flag("open" in feedback),
+        "clicked": _flag("click" in feedback),
+        "bounced": _flag("bounce" in feedback),
+        "complained": _flag("complaint" in feedback),
+        "order_id": order.order_id if order else "",
+        "order_amount": str(order.amount) if order else "",
+        "recovered": _flag(order is not None and order.recovered),
+        "credited_step": (order.credited_step or 0) if order else 0,
+        "minutes_to_recovery": _minutes(order.placed_at, cart.abandoned_at)
+        if order and order.recovered
+        else "",
+        "minutes_since_last_email": _minutes(order.placed_at, max(before_order))
+        if before_order and order
+        else "",
+    }
