@@ -146,7 +146,7 @@ class CohortKpis:
                 "variant": variant,
                 "sent": kpis.sent,
             }
-            row |= {kind: count for kind, count in kpis.engaged.items()}
+            row |= kpis.engaged
             row |= {
                 "recovered_orders": kpis.recovered_orders,
                 "recovered_revenue": _money(kpis.recovered_revenue, self.currency),
