@@ -8,7 +8,6 @@ import email.policy
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from infra.local.client import ShopClient
 from infra.local.demo import setup_shop
 from infra.local.runtime import LocalRuntime
 from infra.local.serve import local_routes
+from tests.e2e.conftest import DemoRun
 from tests.factories import cart_updated, item, order_placed
 
 pytestmark = pytest.mark.e2e
@@ -131,22 +131,14 @@ def test_the_readme_curl_example_posts_a_signed_event(runtime: LocalRuntime, cli
     assert runtime.services.carts.get(client.shop_id, "curl-1") is not None
 
 
-def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "infra.local", "demo", "--carts", "60", "--out", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'shared'}"},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Recovered revenue over the week:" in result.stdout
-    html = list((tmp_path / "outbox").glob("*.html"))
-    assert html and len(html) == len(list((tmp_path / "outbox").glob("*.eml")))
+def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(demo_run: DemoRun) -> None:
+    assert "Recovered revenue over the week:" in demo_run.stdout
+    html = list((demo_run.out / "outbox").glob("*.html"))
+    assert html and len(html) == len(list((demo_run.out / "outbox").glob("*.eml")))
     assert "<table" in html[0].read_text(encoding="utf-8")
-    assert len(list((tmp_path / "reports/kpis/shop=maison-lumiere").glob("date=*/kpis.csv"))) >= 7
+    days = list((demo_run.out / "reports/kpis/shop=maison-lumiere").glob("date=*"))
+    assert len(days) >= 7
+    assert all({f.name for f in day.iterdir()} >= {"kpis.csv", "kpis.json", "carts.csv"} for day in days)
 
 
 def test_a_hard_bounce_reported_by_ses_stops_the_sequence(runtime: LocalRuntime, client: ShopClient) -> None:

@@ -97,3 +97,9 @@ def test_a_second_order_event_for_the_same_cart_keeps_the_first() -> None:
         cart_updated("e1", T0), order_placed("o1", T0 + H), order_placed("o2", T0 + 2 * H, amount="1.00")
     )
     assert cart.order is not None and cart.order.order_id == "order-o1"
+
+
+def test_the_cohort_day_is_the_utc_day_of_abandonment() -> None:
+    late_evening_in_paris = cart_updated("e1", T0.replace(hour=23, minute=30)).copy()
+    late_evening_in_paris["occurred_at"] = "2026-11-03T00:30:00+01:00"
+    assert run(late_evening_in_paris).cohort_day.isoformat() == "2026-11-02"

@@ -84,7 +84,7 @@ def test_the_step_breakdown_credits_each_order_to_its_step() -> None:
     rows = {r["step"]: r for r in cohort(*week()).step_rows()}
     assert (rows[1]["sent"], rows[1]["recovered_orders"], rows[1]["recovered_revenue"]) == (3, 1, "80.00")
     assert (rows[2]["sent"], rows[2]["recovered_orders"], rows[2]["recovered_revenue"]) == (2, 1, "120.00")
-    assert rows[2]["bounce"] == 1 and rows[3]["recovered_orders"] == 0
+    assert rows[2]["bounced"] == 1 and rows[3]["recovered_orders"] == 0
 
 
 def test_money_keeps_the_currency_precision_and_empty_days_divide_by_nothing() -> None:

@@ -13,7 +13,7 @@ whatever order the events arrive in, as far as the rules below allow:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -99,7 +99,8 @@ class Cart(_State):
 
     @property
     def cohort_day(self) -> date:
-        return self.abandoned_at.date()
+        """The UTC day of abandonment: the report the cart counts in."""
+        return self.abandoned_at.astimezone(UTC).date()
 
     def reminder(self, step: int) -> Reminder | None:
         return next((r for r in self.reminders if r.step == step), None)

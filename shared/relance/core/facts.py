@@ -5,7 +5,7 @@ No personal data: the customer appears only as prospect or returning and by sour
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from relance.core.cart import Cart
 from relance.core.kpis import was_abandoned
@@ -41,7 +41,7 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "currency": cart.currency or "",
         "cart_total": str(cart.total),
         "status": cart.status,
-        "abandoned_at": cart.abandoned_at.isoformat(),
+        "abandoned_at": cart.abandoned_at.astimezone(UTC).isoformat(),
         "abandoned": _flag(was_abandoned(cart, policy)),
         "eligible": _flag(cart.eligible_at is not None),
         "customer_type": "unknown" if orders_count is None else ("returning" if orders_count else "prospect"),

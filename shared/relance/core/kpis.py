@@ -19,8 +19,10 @@ from relance.core.policy import ShopPolicy
 
 RATE = Decimal("0.0001")
 ENGAGEMENT = ("delivery", "open", "click", "bounce", "complaint")
+# Column of each kind of SES feedback: how many emails were delivered, opened...
+COUNTED_AS = dict(zip(ENGAGEMENT, ("delivered", "opened", "clicked", "bounced", "complained"), strict=True))
 STEP_COLUMNS = (
-    "shop_id", "cohort_date", "currency", "step", "variant", "sent", *ENGAGEMENT,
+    "shop_id", "cohort_date", "currency", "step", "variant", "sent", *COUNTED_AS.values(),
     "recovered_orders", "recovered_revenue",
 )  # fmt: skip
 
@@ -146,7 +148,7 @@ class CohortKpis:
                 "variant": variant,
                 "sent": kpis.sent,
             }
-            row |= kpis.engaged
+            row |= {COUNTED_AS[kind]: count for kind, count in kpis.engaged.items()}
             row |= {
                 "recovered_orders": kpis.recovered_orders,
                 "recovered_revenue": _money(kpis.recovered_revenue, self.currency),
