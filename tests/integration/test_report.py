@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
+from relance.services.report import REFRESHED_DAYS
 from tests.conftest import T0, World
 from tests.factories import cart_updated, item, order_placed
 
@@ -46,7 +47,7 @@ def a_day_of_carts(world: World) -> None:
 def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> None:
     a_day_of_carts(world)
     world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
-    keys = report(world, {"version": "0", "detail-type": "Scheduled Event"})
+    keys = [k for k in report(world, {"version": "0", "detail-type": "Scheduled Event"}) if "2026-11-02" in k]
     prefix = "kpis/shop=atelier-test/date=2026-11-02/"
     assert keys == [prefix + name for name in ("kpis.csv", "kpis.json", "kpis_by_step.csv", "carts.csv")]
     rows = list(csv.DictReader(io.StringIO(read(world, keys[0]).decode("utf-8"))))
@@ -97,3 +98,10 @@ def test_an_on_demand_range_rebuilds_each_day_and_an_empty_day_still_has_a_heade
 def test_a_bad_range_is_refused(world: World, event: dict) -> None:
     with pytest.raises(ValidationError):
         report(world, event)
+
+
+def test_the_daily_run_rebuilds_the_cohorts_still_changing(world: World) -> None:
+    world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
+    days = sorted({k.split("/")[2] for k in report(world, {})})
+    assert len(days) == REFRESHED_DAYS
+    assert days[0] == "date=2026-10-19" and days[-1] == "date=2026-11-02"

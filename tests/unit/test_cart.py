@@ -103,3 +103,14 @@ def test_the_cohort_day_is_the_utc_day_of_abandonment() -> None:
     late_evening_in_paris = cart_updated("e1", T0.replace(hour=23, minute=30)).copy()
     late_evening_in_paris["occurred_at"] = "2026-11-03T00:30:00+01:00"
     assert run(late_evening_in_paris).cohort_day.isoformat() == "2026-11-02"
+
+
+def test_an_order_long_after_the_last_email_is_a_natural_return() -> None:
+    cart = run(cart_updated("e1", T0))
+    reminder = Reminder(step=1, variant="A", claimed_at=T0 + 3 * H, message_id="m1")
+    cart = cart.model_copy(update={"reminders": (reminder,)})
+    order = parsed(order_placed("o1", T0 + 3 * H + timedelta(days=8)))
+    late = apply_event(cart, order)
+    assert late is not None and late.order is not None and not late.order.recovered
+    within = apply_event(cart, order, attribution_window=timedelta(days=10))
+    assert within is not None and within.order is not None and within.order.credited_step == 1

@@ -13,7 +13,7 @@ whatever order the events arrive in, as far as the rules below allow:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -32,6 +32,8 @@ from relance.core.events import (
 
 # Enough to absorb any realistic resend; older ids are also protected by event-time rules.
 REMEMBERED_EVENT_IDS = 200
+
+DEFAULT_ATTRIBUTION_WINDOW = timedelta(days=7)
 
 CartStatus = Literal["active", "ordered", "emptied"]
 
@@ -127,12 +129,14 @@ def _latest(current: datetime | None, at: datetime) -> datetime:
     return at if current is None or at > current else current
 
 
-def _credited_step(cart: Cart, placed_at: datetime) -> int | None:
-    sent_before = [r.step for r in cart.reminders if r.message_id and r.claimed_at <= placed_at]
-    return max(sent_before, default=None)
+def _credited_step(cart: Cart, placed_at: datetime, window: timedelta) -> int | None:
+    """The last step emailed before the order, if the order came within the window after it."""
+    sent_before = [r for r in cart.reminders if r.message_id and r.claimed_at <= placed_at]
+    last = max(sent_before, key=lambda r: r.claimed_at, default=None)
+    return last.step if last is not None and placed_at - last.claimed_at <= window else None
 
 
-def _changes(cart: Cart, event: ShopEvent) -> dict[str, object]:
+def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, object]:
     at = event.occurred_at
     if isinstance(event, CartUpdated):
         changes: dict[str, object] = {"last_activity_at": _latest(cart.last_activity_at, at)}
@@ -161,7 +165,7 @@ def _changes(cart: Cart, event: ShopEvent) -> dict[str, object]:
             amount=event.amount,
             currency=event.currency,
             placed_at=at,
-            credited_step=_credited_step(cart, at),
+            credited_step=_credited_step(cart, at, window),
         )
         return {"status": "ordered", "order": order, "timer": None}
     if isinstance(event, CartEmptied):
@@ -180,11 +184,17 @@ def new_cart(shop_id: str, event: ShopEvent) -> Cart:
     return Cart(shop_id=shop_id, cart_id=event.cart_id, created_at=event.occurred_at)
 
 
-def apply_event(cart: Cart, event: ShopEvent) -> Cart | None:
-    """The cart after ``event``, or ``None`` when the event was already applied."""
+def apply_event(
+    cart: Cart, event: ShopEvent, attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW
+) -> Cart | None:
+    """The cart after ``event``, or ``None`` when the event was already applied.
+
+    An order is credited to the last email sent before it when it came within
+    ``attribution_window`` of that email; otherwise it is a natural return.
+    """
     if event.id in cart.seen_event_ids:
         return None
-    changes = _changes(cart, event)
+    changes = _changes(cart, event, attribution_window)
     changes.update(_merge_customer(cart, event.customer, event.occurred_at))
     changes["seen_event_ids"] = (*cart.seen_event_ids, event.id)[-REMEMBERED_EVENT_IDS:]
     changes["created_at"] = min(cart.created_at, event.occurred_at)

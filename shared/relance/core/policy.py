@@ -45,6 +45,12 @@ class ShopPolicy(BaseModel):
     )
     min_cart_value: Decimal = Field(default=Decimal(0), ge=0)
     retention_days: int = Field(default=90, ge=1, le=730)
+    attribution_window_days: int = Field(
+        default=7,
+        ge=1,
+        le=30,
+        description="an order this long after the last email still counts as recovered",
+    )
 
     @model_validator(mode="after")
     def _delays_make_sense(self) -> ShopPolicy:
@@ -66,6 +72,10 @@ class ShopPolicy(BaseModel):
         if self.delays_minutes is not None:
             return tuple(timedelta(minutes=m) for m in self.delays_minutes)
         return DELAY_PRESETS[self.delay_preset]
+
+    @property
+    def attribution_window(self) -> timedelta:
+        return timedelta(days=self.attribution_window_days)
 
     @property
     def steps(self) -> int:

@@ -52,7 +52,7 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
     """Apply one event with one conditional write; arm step 1 when the cart becomes eligible."""
     for _ in range(MAX_ATTEMPTS):
         stored = svc.carts.get(shop.shop_id, event.cart_id)
-        updated = apply_event(stored or new_cart(shop.shop_id, event), event)
+        updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
         if updated is None:
             return Applied(index, event.id, "duplicate")
         armed = needs_timer(updated, shop.policy)

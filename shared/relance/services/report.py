@@ -12,10 +12,14 @@ from relance.core.kpis import CohortKpis, in_cohort
 from relance.wiring import Services
 
 MAX_RANGE_DAYS = 400
+# A cohort changes while its sequence runs (7 days at most) and its attribution window
+# stays open (7 days by default): the daily run rebuilds that many days.
+REFRESHED_DAYS = 15
 
 
 class ReportRequest(BaseModel):
-    """What the report function is asked; empty means "yesterday, every shop"."""
+    """What the report function is asked; empty means "the last cohorts still changing,
+    every shop"."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -35,11 +39,9 @@ class ReportRequest(BaseModel):
         return self
 
     def days(self, now: datetime) -> Iterator[date]:
-        if self.date_from is None or self.date_to is None:
-            yield now.date() - timedelta(days=1)
-            return
-        day = self.date_from
-        while day <= self.date_to:
+        last = self.date_to or now.date() - timedelta(days=1)
+        day = self.date_from or last - timedelta(days=REFRESHED_DAYS - 1)
+        while day <= last:
             yield day
             day += timedelta(days=1)
 
