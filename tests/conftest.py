@@ -25,6 +25,7 @@ from relance.wiring import Services, use
 
 EVENTS = Path(__file__).parent / "events"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+PUBLIC_API_URL = "https://api.relance.example"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -136,6 +137,16 @@ class World:
         names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
         return [scheduler.get_schedule(GroupName=group, Name=name) for name in names]
 
+    def click(self, url: str) -> dict[str, Any]:
+        """GET a tracked link of an email through the api function."""
+        assert url.startswith(PUBLIC_API_URL + "/r/"), url
+        path = url.removeprefix(PUBLIC_API_URL)
+        event = self.api_event(b"", path=path)
+        event["requestContext"]["http"]["method"] = "GET"
+        event["routeKey"] = "GET /r/{token}"
+        event["pathParameters"] = {"token": path.removeprefix("/r/")}
+        return self.invoke("api", event)
+
     def sent_messages(self) -> list[Any]:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
@@ -151,7 +162,8 @@ def world() -> Iterator[World]:
         session = boto3.session.Session(region_name=REGION)
         stack = deploy(session, "relance-test")
         clock = Clock()
-        services = Services(Settings.model_validate(stack.function_environment()), clock, session)
+        environment = {**stack.function_environment(), "PUBLIC_API_URL": PUBLIC_API_URL}
+        services = Services(Settings.model_validate(environment), clock, session)
         use(services)
         shop = demo_shop()
         secret = register(services, shop)

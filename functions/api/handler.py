@@ -12,7 +12,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from relance.core.events import BatchShapeError, parse_batch
 from relance.core.signing import AuthError
+from relance.core.tokens import ExpiredToken, InvalidToken
 from relance.services.ingest import ShopSuspended, apply, authenticate
+from relance.services.links import LinkGone, follow
 from relance.wiring import services
 
 logger = Logger(service="api")
@@ -39,6 +41,39 @@ def _forbidden(_: ShopSuspended) -> Response[str]:
 @app.exception_handler(BatchShapeError)
 def _bad_batch(error: BatchShapeError) -> Response[str]:
     return _json(422, {"error": "invalid_batch", "errors": [{"field": error.field, "reason": error.reason}]})
+
+
+# Plain pages for dead links: they say nothing of the shop, the cart or the customer.
+PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+    "<body><p>{text}</p></body></html>"
+)
+
+
+def _page(status: int, title: str, text: str) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="text/html; charset=utf-8",
+        body=PAGE.format(title=title, text=text),
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+@app.get("/r/<token>")
+def follow_link(token: str) -> Response[str]:
+    """A tracked cart link: note the click, send the customer to their cart."""
+    try:
+        target = follow(services(), token)
+    except InvalidToken:
+        return _page(404, "Link not found", "This link is not valid.")
+    except (ExpiredToken, LinkGone):
+        return _page(410, "Link expired", "This link has expired.")
+    metrics.add_metric(name="LinkClicks", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=302,
+        headers={"Location": target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        body="",
+    )
 
 
 @app.post("/v1/events")

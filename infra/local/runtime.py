@@ -90,13 +90,15 @@ class LocalRuntime:
         environment = self.stack.function_environment()
         if self._quiet:
             environment.update(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
+        if serve_api:
+            self.api = ApiFront(lambda event, _: self.invoke("api", event), api_port, local_routes).start()
+            # On AWS the reminder function gets the API's URL for its tracked links; here, the front's.
+            environment["PUBLIC_API_URL"] = self.api.url
         self._set_environment(**environment)
         settings = Settings.model_validate(environment)
         self.services = LocalServices(settings, self.clock, self.session, self.out_dir / "outbox")
         self.services.mailer.listeners.append(self._queue_ses_events)
         use(self.services)
-        if serve_api:
-            self.api = ApiFront(lambda event, _: self.invoke("api", event), api_port, local_routes).start()
         return self
 
     def stop(self) -> None:

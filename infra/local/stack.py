@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from secrets import token_urlsafe
 from typing import Any
 
 import yaml
@@ -179,6 +180,14 @@ def deploy(session: Any, stack_name: str = "relance-local") -> Stack:
         name = stack.resolve(props["Name"])
         sesv2.create_configuration_set(ConfigurationSetName=name)
         stack.refs[logical] = name
+
+    secretsmanager = session.client("secretsmanager", region_name=REGION)
+    for logical, props in stack.resources_of("AWS::SecretsManager::Secret").items():
+        length = props["GenerateSecretString"]["PasswordLength"]
+        created = secretsmanager.create_secret(
+            Name=stack.refs[logical], SecretString=token_urlsafe(length)[:length]
+        )
+        stack.refs[logical] = stack.arns[logical] = created["ARN"]
 
     for logical, spec in stack.template["Resources"].items():
         if spec["Type"] == "AWS::Serverless::Function":

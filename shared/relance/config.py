@@ -21,6 +21,9 @@ class Settings(BaseModel):
     TIMER_DLQ_ARN: str = ""
     SES_CONFIGURATION_SET: str = ""
     SHOP_SECRETS_PREFIX: str = "/relance/shops"
+    LINK_KEY_SECRET_ARN: str = ""
+    PUBLIC_API_URL: str = ""
+    """Base URL of the HTTP API, for tracked links in emails; empty: links go straight to the shop."""
 
 
 @lru_cache(maxsize=1)

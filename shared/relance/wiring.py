@@ -16,7 +16,7 @@ from relance.adapters.dynamo import CartStore, ContactStore, MessageIndex, ShopS
 from relance.adapters.mailer import SesMailer
 from relance.adapters.reports import S3ReportSink
 from relance.adapters.scheduler import ReminderTimers, TimerTarget
-from relance.adapters.secrets import ShopSecrets
+from relance.adapters.secrets import LinkKey, ShopSecrets
 from relance.config import Settings, settings_from_env
 
 Clock = Callable[[], datetime]
@@ -57,6 +57,10 @@ class Services:
     @cached_property
     def secrets(self) -> ShopSecrets:
         return ShopSecrets(self.session.client("ssm"), self.settings.SHOP_SECRETS_PREFIX)
+
+    @cached_property
+    def link_key(self) -> LinkKey:
+        return LinkKey(self.session.client("secretsmanager"), self.settings.LINK_KEY_SECRET_ARN)
 
     @cached_property
     def timers(self) -> ReminderTimers:

@@ -6,8 +6,11 @@ import csv
 import email
 import email.policy
 import os
+import re
 import shutil
 import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -150,3 +153,26 @@ def test_a_hard_bounce_reported_by_ses_stops_the_sequence(runtime: LocalRuntime,
     assert runtime.services.contacts.is_suppressed(client.shop_id, address)
     cart = runtime.services.carts.get(client.shop_id, "bounce-1")
     assert cart is not None and set(cart.reminders[0].feedback) == {"send", "bounce"}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def test_the_emails_cart_link_is_tracked_and_lands_on_the_shops_cart(
+    runtime: LocalRuntime, client: ShopClient
+) -> None:
+    now = runtime.clock()
+    client.post_events([cart_updated("l1", now, "link-1", email="link@example.fr")])
+    runtime.run_until(now + timedelta(hours=3, minutes=1))
+    (message,) = emails_to(runtime, "link@example.fr")
+    text = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    (link,) = re.findall(re.escape(client.base_url) + r"/r/\S+", text)
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(link, timeout=10)
+    assert answer.value.code == 302
+    assert answer.value.headers["Location"] == "https://atelier-test.example/cart/link-1"
+    cart = runtime.services.carts.get(client.shop_id, "link-1")
+    assert cart is not None and "click" in cart.reminders[0].feedback

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from relance.adapters.errors import MailRejected
-from tests.conftest import T0, World, load_event
+from tests.conftest import PUBLIC_API_URL, T0, World, load_event
 from tests.factories import cart_updated, item, order_placed
 
 pytestmark = pytest.mark.integration
@@ -44,7 +44,8 @@ def test_step_one_sends_a_bilingual_ready_mime_email_and_arms_step_two(world: Wo
     body = parts(msg)
     assert set(body) == {"text/plain", "text/html"}
     for content in body.values():
-        assert "Pull – laine mérinos" in content and "https://atelier-test.example/cart/cart-1" in content
+        assert "Pull – laine mérinos" in content and f"{PUBLIC_API_URL}/r/" in content
+        assert "https://atelier-test.example/cart/cart-1" not in content  # the link is tracked
     cart = world.services.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminder(1) is not None
     assert cart.reminder(1).message_id == sent.id  # type: ignore[union-attr]

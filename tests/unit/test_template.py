@@ -87,7 +87,8 @@ def test_ses_events_of_the_configuration_set_reach_the_feedback_function() -> No
     (destination,) = of_type("AWS::SES::ConfigurationSetEventDestination").values()
     assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
     events = destination["EventDestination"]
-    assert {"bounce", "complaint", "delivery", "open", "click"} <= set(events["MatchingEventTypes"])
+    assert {"bounce", "complaint", "delivery", "open"} <= set(events["MatchingEventTypes"])
+    assert "click" not in events["MatchingEventTypes"]  # our own redirect counts clicks
     assert "event-bus/default" in events["EventBridgeDestination"]["EventBusArn"]["Fn::Sub"]
     rule = of_type("AWS::Serverless::Function")["FeedbackFunction"]["Events"]["SesEvents"]["Properties"]
     assert rule["Pattern"]["source"] == ["aws.ses"]

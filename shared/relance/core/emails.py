@@ -42,7 +42,8 @@ def _templates() -> Environment:
     )
 
 
-def compose(shop: Shop, cart: Cart, step: int, now: datetime) -> RenderedEmail:
+def compose(shop: Shop, cart: Cart, step: int, now: datetime, cart_link: str | None = None) -> RenderedEmail:
+    """The email for ``step``; ``cart_link`` (a tracked link) replaces the shop's restore URL."""
     language = language_of(cart.customer.locale, shop.language)
     words = STRINGS[language]
     regional = formatting_locale(cart.customer.locale, language)
@@ -77,7 +78,7 @@ def compose(shop: Shop, cart: Cart, step: int, now: datetime) -> RenderedEmail:
             for item in cart.items
         ],
         "total": money(cart.total),
-        "restore_url": cart.restore_url,
+        "restore_url": cart_link or cart.restore_url,
     }
     env = _templates()
     return RenderedEmail(

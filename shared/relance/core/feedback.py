@@ -98,7 +98,28 @@ def record_feedback(cart: Cart, step: int, kind: FeedbackKind, at: datetime) -> 
     known = reminder.feedback.get(kind)
     if known is not None and known <= at:
         return None
-    updated = reminder.model_copy(update={"feedback": {**reminder.feedback, kind: at}})
-    return cart.model_copy(
-        update={"reminders": tuple(updated if r.step == step else r for r in cart.reminders)}
+    return _with_feedback(cart, step, {**reminder.feedback, kind: at})
+
+
+def _with_feedback(cart: Cart, step: int, feedback: dict[str, datetime]) -> Cart:
+    reminders = tuple(
+        r.model_copy(update={"feedback": feedback}) if r.step == step else r for r in cart.reminders
     )
+    return cart.model_copy(update={"reminders": reminders})
+
+
+def record_click(cart: Cart, step: int, at: datetime) -> Cart | None:
+    """Note a click on ``step``'s link: the first click is kept, and the last one too."""
+    reminder = cart.reminder(step)
+    if reminder is None:
+        return None
+    first = reminder.feedback.get("click")
+    last = reminder.feedback.get("last_click")
+    feedback = {
+        **reminder.feedback,
+        "click": at if first is None else min(first, at),
+        "last_click": at if last is None else max(last, at),
+    }
+    if feedback == reminder.feedback:
+        return None
+    return _with_feedback(cart, step, feedback)

@@ -13,6 +13,7 @@ from relance.core.cart import Cart, Reminder, Timer
 from relance.core.emails import compose
 from relance.core.policy import Send, Stop, Wait, decide, due_at
 from relance.core.shop import Shop
+from relance.services.links import cart_link
 from relance.wiring import Services
 
 MAX_ATTEMPTS = 5
@@ -65,7 +66,7 @@ def _send(svc: Services, shop: Shop, cart: Cart, decision: Send) -> ReminderOutc
         cart.model_copy(update={"reminders": (*cart.reminders, claim), "timer": None}),
         shop.policy.retention_days,
     )
-    content = compose(shop, claimed, decision.step, now)
+    content = compose(shop, claimed, decision.step, now, cart_link(svc, claimed, decision.step))
     mail = OutgoingEmail(
         sender_name=shop.name,
         sender_address=str(shop.sender_email),
