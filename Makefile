@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export PYTHONPATH := .:shared
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve test unit lint clean
+.PHONY: help demo serve test unit lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ unit: $(STAMP) ## the pure core's tests only (seconds)
 lint: $(STAMP) ## ruff and cfn-lint
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint template.yaml
+
+bench: $(STAMP) ## benchmarks, run apart from the suite (figures in docs/benchmarks.md)
+	$(BIN)/python tests/benchmarks/report_bench.py
 
 clean: ## remove the virtualenv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

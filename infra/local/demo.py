@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
+import urllib.error
+import urllib.request
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +20,7 @@ from relance.services.shops import register
 
 START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday
 REPORT_TIME = time(2, 15)  # as template.yaml's ReportSchedule
+TRACKED_LINK = re.compile(r"http://127\.0\.0\.1:\d+/r/[A-Za-z0-9_.-]+")
 
 
 def setup_shop(runtime: LocalRuntime) -> ShopClient:
@@ -27,9 +31,23 @@ def setup_shop(runtime: LocalRuntime) -> ShopClient:
     return ShopClient(runtime.api.url, DEMO_SHOP.shop_id, secret, runtime.clock)
 
 
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_: object, **__: object) -> None:
+        return None  # the shop's cart page is not part of the demo
+
+
+def follow_link(url: str) -> int:
+    """A customer's click on a tracked link: Relance's answer (302 to the cart, or an error)."""
+    try:
+        urllib.request.build_opener(_Stay).open(url, timeout=30)
+    except urllib.error.HTTPError as answer:
+        return answer.code
+    return 200
+
+
 def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datetime) -> dict[str, int]:
     """Interleave shoppers' events and due timers in time order, like the real world."""
-    counts = {"requests": 0, "rejected": 0}
+    counts = {"requests": 0, "rejected": 0, "clicks": 0}
     next_report = datetime.combine(START.date() + timedelta(days=1), REPORT_TIME, tzinfo=UTC)
     while True:
         candidates = [t for t in (week.next_time(), runtime.next_fire_time(), next_report) if t]
@@ -43,6 +61,9 @@ def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datet
         elif moment == week.next_time():
             action = week.pop()
             runtime.clock.advance_to(action.at)
+            if action.click:
+                counts["clicks"] += follow_link(action.click) == 302
+                continue
             status, _ = client.post_events(action.events)
             counts["requests"] += 1
             counts["rejected"] += status >= 400
@@ -113,7 +134,10 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
         week = Week(START, carts)
 
         def read_reminder(mail: OutgoingEmail, _: str) -> None:
-            week.on_reminder(mail.recipient, int(mail.tags["step"]), runtime.clock())
+            links = TRACKED_LINK.findall(mail.text)
+            week.on_reminder(
+                mail.recipient, int(mail.tags["step"]), runtime.clock(), links[0] if links else None
+            )
 
         runtime.services.mailer.listeners.append(read_reminder)
         print(f"Relance local runtime: API on {runtime.api.url if runtime.api else '-'}, embedded AWS ready.")
@@ -126,7 +150,10 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
         )
         runtime.mirror_reports()
         outbox = sorted((out_dir / "outbox").glob("*.html"))
-        print(f"{counts['requests']} signed requests, {runtime.fired} timers fired, {len(outbox)} emails.\n")
+        print(
+            f"{counts['requests']} signed requests, {runtime.fired} timers fired, {len(outbox)} emails, "
+            f"{counts['clicks']} clicks.\n"
+        )
         print(summary(out_dir / "reports", days))
         print(f"\nEmails:  {out_dir / 'outbox'}/  (open the .html in a browser; the .eml are the exact MIME)")
         print(f"Reports: {out_dir / 'reports'}/kpis/shop={DEMO_SHOP.shop_id}/date=YYYY-MM-DD/kpis.csv|json")

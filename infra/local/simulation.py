@@ -21,6 +21,7 @@ from infra.local.demo_shop import CATALOGUE, image_url, product_url
 BUY_AT_ONCE = 0.30
 RETURN_ON_THEIR_OWN = 0.14
 ORDER_AFTER_STEP = {1: 0.06, 2: 0.035, 3: 0.03}
+CLICK_WITHOUT_ORDER = 0.04  # with the orders, about the 5-6 % click rates of the benchmarks
 SHARE_WITH_EMAIL = 0.78
 SHARE_ENGLISH = 0.2
 RESEND_SHARE = 0.05
@@ -35,6 +36,8 @@ class Action:
     at: datetime
     seq: int
     events: list[dict[str, Any]] = field(compare=False)
+    click: str | None = field(default=None, compare=False)
+    """A link the customer follows (the email's tracked cart link)."""
 
 
 @dataclass
@@ -62,6 +65,9 @@ class Week:
     # -- queue ----------------------------------------------------------------------------
     def push(self, at: datetime, *events: dict[str, Any]) -> None:
         heapq.heappush(self._queue, Action(at, next(self._seq), list(events)))
+
+    def push_click(self, at: datetime, link: str) -> None:
+        heapq.heappush(self._queue, Action(at, next(self._seq), [], click=link))
 
     def next_time(self) -> datetime | None:
         return self._queue[0].at if self._queue else None
@@ -198,10 +204,15 @@ class Week:
         delivered = at + timedelta(minutes=self.random.choice((0, 0, 0, 0, 30)))
         self.push(delivered, order)
 
-    def on_reminder(self, recipient: str, step: int, sent_at: datetime) -> None:
-        """A customer read reminder ``step``: some of them come back and order."""
+    def on_reminder(self, recipient: str, step: int, sent_at: datetime, link: str | None) -> None:
+        """A customer read reminder ``step``: some click and order, a few only click."""
         shopper = self._by_email.get(recipient)
         if shopper is None or shopper.cart_id in self._ordered or "simulator" in recipient:
             return
         if self.random.random() < ORDER_AFTER_STEP.get(step, 0):
-            self._order(shopper, sent_at + timedelta(minutes=self.random.randrange(10, 8 * 60)))
+            ordered_at = sent_at + timedelta(minutes=self.random.randrange(10, 8 * 60))
+            if link:
+                self.push_click(ordered_at - timedelta(minutes=self.random.randrange(2, 9)), link)
+            self._order(shopper, ordered_at)
+        elif link and self.random.random() < CLICK_WITHOUT_ORDER:
+            self.push_click(sent_at + timedelta(minutes=self.random.randrange(5, 12 * 60)), link)

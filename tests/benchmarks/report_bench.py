@@ -1,0 +1,126 @@
+"""Time and peak memory of building one shop-day report, at 10 k, 100 k and 1 M carts.
+
+    PYTHONPATH=.:shared .venv/bin/python tests/benchmarks/report_bench.py [sizes...]
+
+Each size runs in a fresh process (so peak RSS is its own). The report runs through the
+real code path - `services.report.build_day`: cart documents parsed from JSON as the
+DynamoDB adapter does, KPIs accumulated, the fact file streamed through the S3 sink -
+with the two I/O ends replaced: cart documents come from a generator shaped like the
+index query's pages, and S3 is a client that reads and counts the uploaded bytes.
+DynamoDB and S3 latency are not measured here (they are I/O, paged by 1 MB).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from relance.adapters.reports import S3ReportSink
+from relance.config import Settings
+from relance.core.cart import Cart
+from relance.core.shop import Shop
+from relance.services.report import build_day
+from relance.wiring import Services
+
+DAY = date(2026, 11, 2)
+START = datetime(2026, 11, 2, tzinfo=UTC)
+SHOP = Shop(
+    shop_id="bench-shop", name="Bench", sender_email="a@bench.example",
+    postal_address="1 rue du Banc, Paris", website="https://bench.example",
+)  # fmt: skip
+
+
+def cart_document(n: int) -> str:
+    """A realistic cart: 2 items, a customer, 0-3 reminders with feedback, some orders."""
+    at = START + timedelta(seconds=n % 86_000)
+    steps = n % 4
+    reminders = [
+        {"step": s, "variant": "A", "claimed_at": (at + timedelta(hours=3 * s)).isoformat(),
+         "message_id": f"m-{n}-{s}", "feedback": {"delivery": (at + timedelta(hours=3 * s)).isoformat()}}
+        for s in range(1, steps + 1)
+    ]  # fmt: skip
+    order = None
+    if n % 7 == 0:
+        placed = (at + timedelta(hours=5)).isoformat()
+        order = {"order_id": f"o{n}", "amount": "89.00", "currency": "EUR",
+                 "placed_at": placed, "credited_step": 1 if steps else None}  # fmt: skip
+    doc = {
+        "shop_id": "bench-shop", "cart_id": f"cart-{n}", "status": "ordered" if order else "active",
+        "items": [{"sku": "A", "name": "Lampe", "quantity": 1, "unit_price": "59.00"},
+                  {"sku": "B", "name": "Bougie", "quantity": 2, "unit_price": "15.00"}],
+        "currency": "EUR", "total": "89.00", "restore_url": f"https://bench.example/cart/{n}",
+        "customer": {"email": f"c{n}@example.fr", "orders_count": n % 3},
+        "created_at": at.isoformat(), "last_activity_at": at.isoformat(), "content_at": at.isoformat(),
+        "eligible_at": at.isoformat(), "reminders": reminders, "order": order, "version": 3,
+    }  # fmt: skip
+    return json.dumps(doc)
+
+
+class GeneratedCarts:
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]:
+        for n in range(self.count):
+            yield Cart.model_validate_json(cart_document(n))
+
+
+class CountingS3:
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def put_object(self, Body: bytes, **_: Any) -> None:
+        self.bytes += len(Body)
+
+    def upload_fileobj(self, stream: Any, *_: Any, **__: Any) -> None:
+        while chunk := stream.read(1 << 20):
+            self.bytes += len(chunk)
+
+
+class BenchServices(Services):
+    def __init__(self, count: int) -> None:
+        super().__init__(Settings(TABLE_NAME="bench"), clock=lambda: START)
+        self.s3 = CountingS3()
+        self.__dict__["carts"] = GeneratedCarts(count)
+        self.__dict__["shops"] = type("Shops", (), {"get": staticmethod(lambda _: SHOP)})()
+        self.__dict__["reports"] = S3ReportSink(self.s3, "bench")
+
+
+def run_one(count: int) -> dict[str, float]:
+    svc = BenchServices(count)
+    started = time.perf_counter()
+    build_day(svc, "bench-shop", DAY)
+    seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "carts": count,
+        "seconds": round(seconds, 2),
+        "peak_rss_mib": round(peak_mib, 1),
+        "us_per_cart": round(seconds / count * 1e6, 1),
+        "written_mib": round(svc.s3.bytes / 2**20, 1),
+    }
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(run_one(int(sys.argv[2]))))
+        return
+    sizes = [int(s) for s in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
+    print(f"{'carts':>10} {'seconds':>9} {'µs/cart':>9} {'peak RSS MiB':>13} {'written MiB':>12}")
+    for size in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True
+        )
+        r = json.loads(out.stdout)
+        figures = (r["carts"], r["seconds"], r["us_per_cart"], r["peak_rss_mib"], r["written_mib"])
+        print("{:>10} {:>9} {:>9} {:>13} {:>12}".format(*figures))
+
+
+if __name__ == "__main__":
+    main()
