@@ -82,6 +82,7 @@ COLUMNS = (
     ("emails_sent_step1", "mail1", 6),
     ("emails_sent_step2", "mail2", 6),
     ("emails_sent_step3", "mail3", 6),
+    ("clicked", "clicks", 7),
     ("recovered_orders", "recov.", 7),
     ("recovered_revenue", "revenue €", 11),
     ("natural_orders", "natural", 8),
