@@ -9,6 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
+from relance.adapters.errors import MailRejected
 from relance.services.remind import run_step
 from relance.wiring import services
 
@@ -29,9 +30,16 @@ class TimerFired(BaseModel):
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     fired = TimerFired.model_validate(event)
     metrics.add_dimension(name="shop", value=fired.shop_id)
-    outcome = run_step(services(), fired.shop_id, fired.cart_id, fired.step)
+    try:
+        outcome = run_step(services(), fired.shop_id, fired.cart_id, fired.step)
+    except MailRejected:
+        metrics.add_metric(name="SesErrors", unit=MetricUnit.Count, value=1)
+        raise  # retried by Lambda, then kept in the dead-letter queue
     metric = {"sent": "RemindersSent", "stopped": "RemindersStopped"}.get(outcome.action, "RemindersDeferred")
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    # The detail, by step and reason: "Reminders.sent.step2", "Reminders.stopped.ordered"...
+    detail = f"step{outcome.step}" if outcome.action == "sent" else outcome.reason
+    metrics.add_metric(name=f"Reminders.{outcome.action}.{detail}", unit=MetricUnit.Count, value=1)
     logger.info(
         "reminder step done", extra={"step": outcome.step, "action": outcome.action, "reason": outcome.reason}
     )

@@ -162,4 +162,5 @@ def test_metrics_are_emitted_per_shop_and_logs_never_show_an_address(
     assert api["EventsAccepted"] in (1.0, [1.0]) and api["TimersArmed"] in (1.0, [1.0])
     assert api["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["shop", "service"]]
     assert any(r.get("RemindersSent") in (1.0, [1.0]) for r in metrics)
+    assert any(r.get("Reminders.sent.step1") in (1.0, [1.0]) for r in metrics)
     assert "claire@example.fr" not in output
