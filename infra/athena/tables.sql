@@ -38,6 +38,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS relance_kpis_raw (
   bounce_rate string,
   complaint_rate string,
   open_rate_unreliable string,
+  aws_cost_usd string,
+  net_recovered_margin string,
   minutes_to_recovery_mean string,
   minutes_to_recovery_median string
 )
@@ -159,6 +161,8 @@ SELECT
   CAST(bounce_rate AS DECIMAL(9, 4)) AS bounce_rate,
   CAST(complaint_rate AS DECIMAL(9, 4)) AS complaint_rate,
   CAST(open_rate_unreliable AS DECIMAL(9, 4)) AS open_rate_unreliable,
+  CAST(aws_cost_usd AS DECIMAL(18, 6)) AS aws_cost_usd,
+  CAST(NULLIF(net_recovered_margin, '') AS DECIMAL(18, 4)) AS net_recovered_margin,
   CAST(NULLIF(minutes_to_recovery_mean, '') AS DOUBLE) AS minutes_to_recovery_mean,
   CAST(NULLIF(minutes_to_recovery_median, '') AS DOUBLE) AS minutes_to_recovery_median
 FROM relance_kpis_raw

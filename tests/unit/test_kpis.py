@@ -108,3 +108,23 @@ def test_a_fact_row_per_cart_without_personal_data() -> None:
     )
     assert (row["minutes_to_recovery"], row["minutes_since_last_email"]) == ("420.0", "60.0")
     assert "claire@example.fr" not in str(row) and row["customer_type"] == "unknown"
+
+
+def test_aws_cost_and_net_margin_when_the_shop_gives_its_rates() -> None:
+    plain = cohort(*week()).row()
+    emails, events = 6, 7  # the cohort's emails, and one event per cart of the day
+    from relance.core.costs import PER_EMAIL, PER_EVENT
+
+    assert Decimal(plain["aws_cost_usd"]) == (PER_EMAIL * emails + PER_EVENT * events).quantize(
+        Decimal("0.000001")
+    )
+    assert plain["net_recovered_margin"] == ""
+    kpis = CohortKpis("shop", DAY, "EUR")
+    policy = ShopPolicy(margin_rate=Decimal("0.4"), usd_rate=Decimal("0.9"))
+    for one in week():
+        if in_cohort(one, DAY):
+            kpis.add(one, policy)
+    cost_eur = Decimal(kpis.row()["aws_cost_usd"]) * Decimal("0.9")
+    assert Decimal(kpis.row()["net_recovered_margin"]) == (Decimal(200) * Decimal("0.4") - cost_eur).quantize(
+        Decimal("0.01")
+    )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from babel.numbers import get_currency_precision
 
 from relance.core.cart import Cart
+from relance.core.costs import running_cost_usd
 from relance.core.policy import ShopPolicy
 
 RATE = Decimal("0.0001")
@@ -63,11 +64,16 @@ class CohortKpis:
     clicked_and_recovered: int = 0
     natural_orders: int = 0
     natural_revenue: Decimal = Decimal(0)
+    events: int = 0
+    margin_rate: Decimal | None = None
+    usd_rate: Decimal | None = None
     recovery_minutes: list[float] = field(default_factory=list)
     steps: dict[tuple[int, str], StepKpis] = field(default_factory=dict)
 
     def add(self, cart: Cart, policy: ShopPolicy) -> None:
         self.carts += 1
+        self.events += len(cart.seen_event_ids)
+        self.margin_rate, self.usd_rate = policy.margin_rate, policy.usd_rate
         if not was_abandoned(cart, policy):
             return
         self.abandoned += 1
@@ -132,10 +138,19 @@ class CohortKpis:
             "bounce_rate": str(_rate(self._total("bounce"), sent)),
             "complaint_rate": str(_rate(self._total("complaint"), sent)),
             "open_rate_unreliable": str(_rate(self._total("open"), sent)),
+            **self._costs(sent, revenue),
             "minutes_to_recovery_mean": f"{statistics.fmean(minutes):.1f}" if minutes else "",
             "minutes_to_recovery_median": f"{statistics.median(minutes):.1f}" if minutes else "",
         }
         return row
+
+    def _costs(self, emails: int, revenue: Decimal) -> dict[str, str]:
+        """AWS cost of the cohort (USD), and the net margin when the shop gave its rates."""
+        cost_usd = running_cost_usd(emails, self.events)
+        net = ""
+        if self.margin_rate is not None and self.usd_rate is not None:
+            net = _money(revenue * self.margin_rate - cost_usd * self.usd_rate, self.currency)
+        return {"aws_cost_usd": str(cost_usd.quantize(Decimal("0.000001"))), "net_recovered_margin": net}
 
     def step_rows(self) -> list[dict[str, str | int]]:
         rows: list[dict[str, str | int]] = []

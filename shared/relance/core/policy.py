@@ -45,6 +45,12 @@ class ShopPolicy(BaseModel):
     )
     min_cart_value: Decimal = Field(default=Decimal(0), ge=0)
     retention_days: int = Field(default=90, ge=1, le=730)
+    margin_rate: Decimal | None = Field(
+        default=None, ge=0, le=1, description="gross margin on sales (0.4 = 40 %), for the net margin KPI"
+    )
+    usd_rate: Decimal | None = Field(
+        default=None, gt=0, description="units of the shop's currency per US dollar, to count AWS costs in it"
+    )
     attribution_window_days: int = Field(
         default=7,
         ge=1,
