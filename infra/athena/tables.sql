@@ -113,6 +113,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS relance_carts_raw (
   order_amount string,
   recovered string,
   credited_step string,
+  attribution string,
+  credited_cart_id string,
   minutes_to_recovery string,
   minutes_since_last_email string
 )
@@ -214,6 +216,8 @@ SELECT
   CAST(NULLIF(order_amount, '') AS DECIMAL(18, 4)) AS order_amount,
   recovered = 'true' AS recovered,
   CAST(credited_step AS BIGINT) AS credited_step,
+  attribution,
+  credited_cart_id,
   CAST(NULLIF(minutes_to_recovery, '') AS DOUBLE) AS minutes_to_recovery,
   CAST(NULLIF(minutes_since_last_email, '') AS DOUBLE) AS minutes_since_last_email
 FROM relance_carts_raw

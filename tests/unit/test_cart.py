@@ -114,3 +114,24 @@ def test_an_order_long_after_the_last_email_is_a_natural_return() -> None:
     assert late is not None and late.order is not None and not late.order.recovered
     within = apply_event(cart, order, attribution_window=timedelta(days=10))
     assert within is not None and within.order is not None and within.order.credited_step == 1
+
+
+def test_crediting_the_same_customers_emailed_cart_is_idempotent_and_windowed() -> None:
+    from relance.core.cart import credit_same_customer, credited_elsewhere
+    from relance.core.events import OrderPlaced
+
+    emailed = run(cart_updated("e1", T0, "phone")).model_copy(
+        update={"reminders": (Reminder(step=1, variant="A", claimed_at=T0 + 3 * H, message_id="m1"),)}
+    )
+    order = parsed(order_placed("o1", T0 + 5 * H, "laptop"))
+    assert isinstance(order, OrderPlaced)
+    credited = credit_same_customer(emailed, order)
+    assert credited is not None and credited.order is not None
+    assert (credited.status, credited.order.via, credited.order.credited_step) == ("ordered", "customer", 1)
+    assert credit_same_customer(credited, order) is None  # applied once
+    late = parsed(order_placed("o2", T0 + 3 * H + timedelta(days=7, minutes=1), "laptop"))
+    assert isinstance(late, OrderPlaced) and credit_same_customer(emailed, late) is None
+    laptop = run(cart_updated("l1", T0, "laptop"), order_placed("o1", T0 + 5 * H, "laptop"))
+    moved = credited_elsewhere(laptop, "phone")
+    assert moved is not None and moved.order is not None and moved.order.credited_elsewhere == "phone"
+    assert credited_elsewhere(moved, "phone") is None

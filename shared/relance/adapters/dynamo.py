@@ -105,25 +105,46 @@ class ShopStore:
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
+@dataclass(frozen=True)
+class LastEmail:
+    cart_id: str
+    sent_at: datetime
+
+
 class ContactStore:
-    """Addresses a shop must never mail again. Keyed by a hash: no address in clear."""
+    """One item per customer of a shop, keyed by a hash of the address (never in clear):
+    suppression (never mail again) and the last cart emailed (attribution fallback)."""
 
     def __init__(self, table: Any) -> None:
         self._table = table
 
-    def is_suppressed(self, shop_id: str, email: str) -> bool:
+    def _get(self, shop_id: str, email: str) -> dict[str, Any]:
         item = self._table.get_item(Key={"pk": contact_key(shop_id, email), "sk": "CONTACT"}).get("Item")
-        return bool(item and item.get("suppressed_reason"))
+        return item or {}
+
+    def _set(self, shop_id: str, email: str, **values: str) -> None:
+        names = {f"#{k}": k for k in values}
+        self._table.update_item(
+            Key={"pk": contact_key(shop_id, email), "sk": "CONTACT"},
+            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={f":{k}": v for k, v in values.items()},
+        )
+
+    def is_suppressed(self, shop_id: str, email: str) -> bool:
+        return bool(self._get(shop_id, email).get("suppressed_reason"))
 
     def suppress(self, shop_id: str, email: str, reason: str, at: datetime) -> None:
-        self._table.put_item(
-            Item={
-                "pk": contact_key(shop_id, email),
-                "sk": "CONTACT",
-                "suppressed_reason": reason,
-                "suppressed_at": at.isoformat(),
-            }
-        )
+        self._set(shop_id, email, suppressed_reason=reason, suppressed_at=at.isoformat())
+
+    def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
+        self._set(shop_id, email, last_cart_id=cart_id, last_email_at=at.isoformat())
+
+    def last_email(self, shop_id: str, email: str) -> LastEmail | None:
+        item = self._get(shop_id, email)
+        if "last_cart_id" not in item:
+            return None
+        return LastEmail(str(item["last_cart_id"]), datetime.fromisoformat(str(item["last_email_at"])))
 
 
 @dataclass(frozen=True)

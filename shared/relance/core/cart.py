@@ -65,6 +65,10 @@ class RecordedOrder(_State):
     placed_at: datetime
     credited_step: int | None
     """The last step sent before the order; ``None`` for a natural return."""
+    via: Literal["cart", "customer"] = "cart"
+    """How the order was tied to this cart: its own id, or the same customer (fallback)."""
+    credited_elsewhere: str | None = None
+    """Another cart of the same customer that this order was credited to (counted there)."""
 
     @property
     def recovered(self) -> bool:
@@ -199,3 +203,42 @@ def apply_event(
     changes["seen_event_ids"] = (*cart.seen_event_ids, event.id)[-REMEMBERED_EVENT_IDS:]
     changes["created_at"] = min(cart.created_at, event.occurred_at)
     return cart.model_copy(update=changes)
+
+
+def credit_same_customer(
+    reminded: Cart, order: OrderPlaced, attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW
+) -> Cart | None:
+    """``reminded`` closed by an order its customer placed through another cart.
+
+    The documented fallback of attribution: the order is credited to the last email this
+    cart got, if it came within the window; the cart's sequence stops. ``None`` when the
+    cart already has an order, the order came too late, or this was already applied.
+    """
+    marker = f"{order.id}@customer"
+    credited = _credited_step(reminded, order.occurred_at, attribution_window)
+    if reminded.order is not None or credited is None or marker in reminded.seen_event_ids:
+        return None
+    recorded = RecordedOrder(
+        order_id=order.order_id,
+        amount=order.amount,
+        currency=order.currency,
+        placed_at=order.occurred_at,
+        credited_step=credited,
+        via="customer",
+    )
+    return reminded.model_copy(
+        update={
+            "status": "ordered",
+            "order": recorded,
+            "timer": None,
+            "seen_event_ids": (*reminded.seen_event_ids, marker)[-REMEMBERED_EVENT_IDS:],
+        }
+    )
+
+
+def credited_elsewhere(cart: Cart, other_cart_id: str) -> Cart | None:
+    """``cart``'s order, now counted on ``other_cart_id``: never credited twice."""
+    if cart.order is None or cart.order.credited_elsewhere == other_cart_id:
+        return None
+    order = cart.order.model_copy(update={"credited_elsewhere": other_cart_id})
+    return cart.model_copy(update={"order": order})

@@ -15,7 +15,8 @@ FACT_COLUMNS = (
     "shop_id", "cohort_date", "cart_id", "currency", "cart_total", "status", "abandoned_at",
     "abandoned", "eligible", "customer_type", "source", "emails_sent", "last_step_sent",
     "delivered", "opened", "clicked", "bounced", "complained", "order_id", "order_amount",
-    "recovered", "credited_step", "minutes_to_recovery", "minutes_since_last_email",
+    "recovered", "credited_step", "attribution", "credited_cart_id", "minutes_to_recovery",
+    "minutes_since_last_email",
 )  # fmt: skip
 
 
@@ -57,6 +58,8 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "order_amount": str(order.amount) if order else "",
         "recovered": _flag(order is not None and order.recovered),
         "credited_step": (order.credited_step or 0) if order else 0,
+        "attribution": order.via if order and order.recovered else "",
+        "credited_cart_id": (order.credited_elsewhere or "") if order else "",
         "minutes_to_recovery": _minutes(order.placed_at, cart.abandoned_at)
         if order and order.recovered
         else "",

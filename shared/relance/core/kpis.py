@@ -88,8 +88,8 @@ class CohortKpis:
         clicked = any("click" in r.feedback for r in sent)
         self.clicked_carts += clicked
         order = cart.order
-        if order is None:
-            return
+        if order is None or order.credited_elsewhere:
+            return  # an order credited to another cart of the customer counts there
         if not order.recovered:
             self.natural_orders += 1
             self.natural_revenue += order.amount

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.cart import Timer, apply_event, new_cart
-from relance.core.events import ShopEvent
+from relance.core.cart import Cart, Timer, apply_event, credit_same_customer, credited_elsewhere, new_cart
+from relance.core.events import OrderPlaced, ShopEvent
 from relance.core.policy import due_at, needs_timer
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
@@ -75,5 +76,38 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
         order = saved.order
         newly_ordered = order is not None and (stored is None or stored.order is None)
         recovered = order.amount if newly_ordered and order is not None and order.recovered else None
+        if newly_ordered and recovered is None and isinstance(event, OrderPlaced):
+            recovered = _credit_same_customer(svc, shop, saved, event)
         return Applied(index, event.id, "applied", timer_armed=armed, recovered_amount=recovered)
     raise ConcurrentUpdate(event.cart_id)
+
+
+def _credit_same_customer(svc: Services, shop: Shop, ordered: Cart, event: OrderPlaced) -> Decimal | None:
+    """The attribution fallback: the customer ordered through another cart than the one we
+    emailed (another device, a new session). Credit the emailed cart, stop its sequence,
+    and mark this cart's order as counted there. Returns the amount credited."""
+    email = ordered.customer.email
+    last = svc.contacts.last_email(shop.shop_id, str(email)) if email else None
+    if last is None or last.cart_id == ordered.cart_id:
+        return None
+    reminded = _update(
+        svc, shop, last.cart_id, lambda c: credit_same_customer(c, event, shop.policy.attribution_window)
+    )
+    if reminded is None:
+        return None
+    _update(svc, shop, ordered.cart_id, lambda c: credited_elsewhere(c, last.cart_id))
+    return event.amount
+
+
+def _update(svc: Services, shop: Shop, cart_id: str, change: Callable[[Cart], Cart | None]) -> Cart | None:
+    """Apply a pure ``change`` to a stored cart, retrying on conflicts; ``None`` if no change."""
+    for _ in range(MAX_ATTEMPTS):
+        cart = svc.carts.get(shop.shop_id, cart_id)
+        changed = change(cart) if cart is not None else None
+        if changed is None:
+            return None
+        try:
+            return svc.carts.save(changed, shop.policy.retention_days)
+        except ConcurrentUpdate:
+            continue
+    raise ConcurrentUpdate(cart_id)

@@ -88,6 +88,7 @@ def _send(svc: Services, shop: Shop, cart: Cart, decision: Send) -> ReminderOutc
     expires = now + timedelta(days=shop.policy.retention_days)
     svc.messages.remember(message_id, SentMessage(shop.shop_id, cart.cart_id, decision.step), expires)
     sent = _stamp(svc, shop, claimed, decision.step, message_id)
+    svc.contacts.note_email(shop.shop_id, mail.recipient, cart.cart_id, now)
     _arm_next(svc, shop, sent, decision.step + 1)
     return ReminderOutcome("sent", decision.step, message_id=message_id)
 
