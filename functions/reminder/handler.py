@@ -35,7 +35,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     except MailRejected:
         metrics.add_metric(name="SesErrors", unit=MetricUnit.Count, value=1)
         raise  # retried by Lambda, then kept in the dead-letter queue
-    metric = {"sent": "RemindersSent", "stopped": "RemindersStopped"}.get(outcome.action, "RemindersDeferred")
+    metric = {"sent": "RemindersSent", "stopped": "RemindersStopped", "held": "RemindersHeldOut"}.get(
+        outcome.action, "RemindersDeferred"
+    )
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
     # The detail, by step and reason: "Reminders.sent.step2", "Reminders.stopped.ordered"...
     detail = f"step{outcome.step}" if outcome.action == "sent" else outcome.reason

@@ -18,7 +18,13 @@ DEMO_SHOP = Shop(
     website=SITE,
     language="fr",
     time_zone="Europe/Paris",
-    policy=ShopPolicy(delay_preset="avanci", min_cart_value=Decimal("15")),
+    policy=ShopPolicy(
+        delay_preset="avanci",
+        min_cart_value=Decimal("15"),
+        holdout_percent=Decimal("15"),
+        margin_rate=Decimal("0.45"),
+        usd_rate=Decimal("0.92"),
+    ),
 )
 
 # sku, name, price, category

@@ -136,6 +136,8 @@ def test_the_readme_curl_example_posts_a_signed_event(runtime: LocalRuntime, cli
 
 def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(demo_run: DemoRun) -> None:
     assert "Recovered revenue over the week:" in demo_run.stdout
+    assert "Hold-out (15 % of customers, never emailed)" in demo_run.stdout
+    assert "What the reminders add:" in demo_run.stdout
     clicks = re.search(r"(\d+) clicks", demo_run.stdout)
     assert clicks is not None and int(clicks.group(1)) > 0, "customers click before they order"
     html = list((demo_run.out / "outbox").glob("*.html"))

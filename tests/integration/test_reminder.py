@@ -152,3 +152,25 @@ def test_the_whole_sequence_is_three_emails_then_stop(world: World) -> None:
     subjects = [message(world, i)["Subject"] for i in range(3)]
     assert len(set(subjects)) == 3
     assert not [s for s in world.schedules() if json.loads(s["Target"]["Input"])["step"] > 3]
+
+
+def test_a_hold_out_customer_goes_through_every_step_but_is_never_emailed(world: World) -> None:
+    from decimal import Decimal
+
+    from relance.core.policy import in_holdout
+
+    policy = world.shop.policy.model_copy(update={"holdout_percent": Decimal(50)})
+    world.services.shops.put(world.shop.model_copy(update={"policy": policy}))
+    held = next(
+        f"c{n}@example.fr" for n in range(100) if in_holdout("atelier-test", f"c{n}@example.fr", Decimal(50))
+    )
+    world.post([cart_updated("e1", T0, "held-cart", email=held)])
+    for hours, step in ((3, 1), (21, 2), (48, 3)):
+        world.clock.advance(hours=hours)
+        assert world.fire("held-cart", step) == {"action": "held", "step": step, "reason": "holdout"}
+    assert world.sent_messages() == []
+    world.clock.advance(hours=2)
+    world.post([order_placed("o1", world.clock(), "held-cart")])
+    cart = world.services.carts.get("atelier-test", "held-cart")
+    assert cart is not None and [r.held_out for r in cart.reminders] == [True, True, True]
+    assert cart.order is not None and cart.order.holdout and not cart.order.recovered

@@ -128,3 +128,22 @@ def test_aws_cost_and_net_margin_when_the_shop_gives_its_rates() -> None:
     assert Decimal(kpis.row()["net_recovered_margin"]) == (Decimal(200) * Decimal("0.4") - cost_eur).quantize(
         Decimal("0.01")
     )
+
+
+def test_hold_out_carts_and_their_natural_returns_are_counted_apart() -> None:
+    held = cart("held", steps=(1,), order_after=5 * H, amount="70.00")
+    held = held.model_copy(
+        update={
+            "reminders": (held.reminders[0].model_copy(update={"held_out": True, "message_id": None}),),
+            "order": held.order.model_copy(update={"holdout": True}),  # type: ignore[union-attr]
+        }
+    )
+    row = cohort(
+        *week(),
+        held,
+        cart("held-no-order", steps=()),
+    ).row()
+    assert (row["holdout_carts"], row["holdout_orders"], row["holdout_revenue"]) == (1, 1, "70.00")
+    assert (row["recovered_orders"], row["natural_orders"], row["reminded"]) == (2, 1, 3)
+    assert row["natural_recovery_rate"] == "1.0000" and row["incremental_recovery_rate"] == "-0.3333"
+    assert fact_row(held, POLICY)["holdout"] == "true"

@@ -49,6 +49,8 @@ class Reminder(_State):
     variant: str
     claimed_at: datetime
     message_id: str | None = None
+    held_out: bool = False
+    """The customer is in the shop's hold-out group: the step was decided, never emailed."""
     feedback: dict[str, datetime] = {}
     """First time SES reported each kind of event (delivery, open, bounce...)."""
 
@@ -69,10 +71,12 @@ class RecordedOrder(_State):
     """How the order was tied to this cart: its own id, or the same customer (fallback)."""
     credited_elsewhere: str | None = None
     """Another cart of the same customer that this order was credited to (counted there)."""
+    holdout: bool = False
+    """The step "credited" was held back: the order is a natural return of the hold-out group."""
 
     @property
     def recovered(self) -> bool:
-        return self.credited_step is not None
+        return self.credited_step is not None and not self.holdout
 
 
 class Cart(_State):
@@ -133,11 +137,24 @@ def _latest(current: datetime | None, at: datetime) -> datetime:
     return at if current is None or at > current else current
 
 
-def _credited_step(cart: Cart, placed_at: datetime, window: timedelta) -> int | None:
-    """The last step emailed before the order, if the order came within the window after it."""
-    sent_before = [r for r in cart.reminders if r.message_id and r.claimed_at <= placed_at]
-    last = max(sent_before, key=lambda r: r.claimed_at, default=None)
-    return last.step if last is not None and placed_at - last.claimed_at <= window else None
+def _credited(cart: Cart, placed_at: datetime, window: timedelta) -> Reminder | None:
+    """The last step emailed (or held back) before the order, if the order came within the
+    window after it."""
+    before = [r for r in cart.reminders if (r.message_id or r.held_out) and r.claimed_at <= placed_at]
+    last = max(before, key=lambda r: r.claimed_at, default=None)
+    return last if last is not None and placed_at - last.claimed_at <= window else None
+
+
+def _order(event: OrderPlaced, credited: Reminder | None, via: Literal["cart", "customer"]) -> RecordedOrder:
+    return RecordedOrder(
+        order_id=event.order_id,
+        amount=event.amount,
+        currency=event.currency,
+        placed_at=event.occurred_at,
+        credited_step=credited.step if credited else None,
+        via=via,
+        holdout=credited is not None and credited.held_out,
+    )
 
 
 def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, object]:
@@ -164,13 +181,7 @@ def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, objec
     if isinstance(event, OrderPlaced):
         if cart.order is not None:
             return {}
-        order = RecordedOrder(
-            order_id=event.order_id,
-            amount=event.amount,
-            currency=event.currency,
-            placed_at=at,
-            credited_step=_credited_step(cart, at, window),
-        )
+        order = _order(event, _credited(cart, at, window), "cart")
         return {"status": "ordered", "order": order, "timer": None}
     if isinstance(event, CartEmptied):
         if cart.status == "ordered" or (cart.last_activity_at and at < cart.last_activity_at):
@@ -215,21 +226,13 @@ def credit_same_customer(
     cart already has an order, the order came too late, or this was already applied.
     """
     marker = f"{order.id}@customer"
-    credited = _credited_step(reminded, order.occurred_at, attribution_window)
+    credited = _credited(reminded, order.occurred_at, attribution_window)
     if reminded.order is not None or credited is None or marker in reminded.seen_event_ids:
         return None
-    recorded = RecordedOrder(
-        order_id=order.order_id,
-        amount=order.amount,
-        currency=order.currency,
-        placed_at=order.occurred_at,
-        credited_step=credited,
-        via="customer",
-    )
     return reminded.model_copy(
         update={
             "status": "ordered",
-            "order": recorded,
+            "order": _order(order, credited, "customer"),
             "timer": None,
             "seen_event_ids": (*reminded.seen_event_ids, marker)[-REMEMBERED_EVENT_IDS:],
         }

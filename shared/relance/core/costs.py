@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from relance.core.money import plain_amount
+
 MILLION = Decimal(1_000_000)
 
 SES_PER_EMAIL = Decimal("0.10") / 1000  # outbound email
@@ -32,3 +34,20 @@ PER_EMAIL = (
 
 def running_cost_usd(emails: int, events: int) -> Decimal:
     return PER_EMAIL * emails + PER_EVENT * events
+
+
+def cost_columns(
+    emails: int,
+    events: int,
+    revenue: Decimal,
+    currency: str,
+    *,
+    margin_rate: Decimal | None,
+    usd_rate: Decimal | None,
+) -> dict[str, str]:
+    """AWS cost (USD), and the net recovered margin when the shop gave both of its rates."""
+    cost = running_cost_usd(emails, events)
+    net = ""
+    if margin_rate is not None and usd_rate is not None:
+        net = plain_amount(revenue * margin_rate - cost * usd_rate, currency)
+    return {"aws_cost_usd": str(cost.quantize(Decimal("0.000001"))), "net_recovered_margin": net}

@@ -15,7 +15,7 @@ FACT_COLUMNS = (
     "shop_id", "cohort_date", "cart_id", "currency", "cart_total", "status", "abandoned_at",
     "abandoned", "eligible", "customer_type", "source", "emails_sent", "last_step_sent",
     "delivered", "opened", "clicked", "bounced", "complained", "order_id", "order_amount",
-    "recovered", "credited_step", "attribution", "credited_cart_id", "minutes_to_recovery",
+    "recovered", "holdout", "credited_step", "attribution", "credited_cart_id", "minutes_to_recovery",
     "minutes_since_last_email",
 )  # fmt: skip
 
@@ -57,6 +57,7 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "order_id": order.order_id if order else "",
         "order_amount": str(order.amount) if order else "",
         "recovered": _flag(order is not None and order.recovered),
+        "holdout": _flag(any(r.held_out for r in cart.reminders)),
         "credited_step": (order.credited_step or 0) if order else 0,
         "attribution": order.via if order and order.recovered else "",
         "credited_cart_id": (order.credited_elsewhere or "") if order else "",

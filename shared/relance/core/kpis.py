@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from babel.numbers import get_currency_precision
-
 from relance.core.cart import Cart
-from relance.core.costs import running_cost_usd
+from relance.core.costs import cost_columns
+from relance.core.incrementality import Group, lift_columns
+from relance.core.money import plain_amount
 from relance.core.policy import ShopPolicy
 
 RATE = Decimal("0.0001")
@@ -37,10 +37,6 @@ def was_abandoned(cart: Cart, policy: ShopPolicy) -> bool:
 
 def _rate(part: int | Decimal, whole: int) -> Decimal:
     return (Decimal(part) / whole if whole else Decimal(0)).quantize(RATE)
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return str(amount.quantize(Decimal(1).scaleb(-get_currency_precision(currency))))
 
 
 @dataclass
@@ -65,6 +61,9 @@ class CohortKpis:
     natural_orders: int = 0
     natural_revenue: Decimal = Decimal(0)
     events: int = 0
+    holdout_carts: int = 0
+    holdout_orders: int = 0
+    holdout_revenue: Decimal = Decimal(0)
     margin_rate: Decimal | None = None
     usd_rate: Decimal | None = None
     recovery_minutes: list[float] = field(default_factory=list)
@@ -80,6 +79,7 @@ class CohortKpis:
         self.eligible += cart.eligible_at is not None
         sent = [r for r in cart.reminders if r.message_id]
         self.reminded += bool(sent)
+        self.holdout_carts += any(r.held_out for r in cart.reminders)
         for reminder in sent:
             step = self.steps.setdefault((reminder.step, reminder.variant), StepKpis())
             step.sent += 1
@@ -90,6 +90,10 @@ class CohortKpis:
         order = cart.order
         if order is None or order.credited_elsewhere:
             return  # an order credited to another cart of the customer counts there
+        if order.holdout:
+            self.holdout_orders += 1
+            self.holdout_revenue += order.amount
+            return
         if not order.recovered:
             self.natural_orders += 1
             self.natural_revenue += order.amount
@@ -127,30 +131,37 @@ class CohortKpis:
             row[column] = self._total(kind)
         row |= {
             "recovered_orders": orders,
-            "recovered_revenue": _money(revenue, self.currency),
+            "recovered_revenue": plain_amount(revenue, self.currency),
             "natural_orders": self.natural_orders,
-            "natural_revenue": _money(self.natural_revenue, self.currency),
+            "natural_revenue": plain_amount(self.natural_revenue, self.currency),
             "recovery_rate": str(_rate(orders, self.reminded)),
-            "revenue_per_recipient": _money(
+            "revenue_per_recipient": plain_amount(
                 revenue / self.reminded if self.reminded else Decimal(0), self.currency
             ),
             "post_click_conversion_rate": str(_rate(self.clicked_and_recovered, self.clicked_carts)),
             "bounce_rate": str(_rate(self._total("bounce"), sent)),
             "complaint_rate": str(_rate(self._total("complaint"), sent)),
             "open_rate_unreliable": str(_rate(self._total("open"), sent)),
-            **self._costs(sent, revenue),
+            **cost_columns(
+                sent,
+                self.events,
+                revenue,
+                self.currency,
+                margin_rate=self.margin_rate,
+                usd_rate=self.usd_rate,
+            ),
+            "holdout_carts": self.holdout_carts,
+            "holdout_orders": self.holdout_orders,
+            "holdout_revenue": plain_amount(self.holdout_revenue, self.currency),
+            **lift_columns(
+                Group(self.reminded, orders, revenue),
+                Group(self.holdout_carts, self.holdout_orders, self.holdout_revenue),
+                self.currency,
+            ),
             "minutes_to_recovery_mean": f"{statistics.fmean(minutes):.1f}" if minutes else "",
             "minutes_to_recovery_median": f"{statistics.median(minutes):.1f}" if minutes else "",
         }
         return row
-
-    def _costs(self, emails: int, revenue: Decimal) -> dict[str, str]:
-        """AWS cost of the cohort (USD), and the net margin when the shop gave its rates."""
-        cost_usd = running_cost_usd(emails, self.events)
-        net = ""
-        if self.margin_rate is not None and self.usd_rate is not None:
-            net = _money(revenue * self.margin_rate - cost_usd * self.usd_rate, self.currency)
-        return {"aws_cost_usd": str(cost_usd.quantize(Decimal("0.000001"))), "net_recovered_margin": net}
 
     def step_rows(self) -> list[dict[str, str | int]]:
         rows: list[dict[str, str | int]] = []
@@ -166,7 +177,7 @@ class CohortKpis:
             row |= {COUNTED_AS[kind]: count for kind, count in kpis.engaged.items()}
             row |= {
                 "recovered_orders": kpis.recovered_orders,
-                "recovered_revenue": _money(kpis.recovered_revenue, self.currency),
+                "recovered_revenue": plain_amount(kpis.recovered_revenue, self.currency),
             }
             rows.append(row)
         return rows

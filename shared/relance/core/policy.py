@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -45,6 +46,13 @@ class ShopPolicy(BaseModel):
     )
     min_cart_value: Decimal = Field(default=Decimal(0), ge=0)
     retention_days: int = Field(default=90, ge=1, le=730)
+    holdout_percent: Decimal = Field(
+        default=Decimal(0),
+        ge=0,
+        le=50,
+        decimal_places=2,
+        description="share of customers who go through every decision but are never emailed",
+    )
     margin_rate: Decimal | None = Field(
         default=None, ge=0, le=1, description="gross margin on sales (0.4 = 40 %), for the net margin KPI"
     )
@@ -114,8 +122,14 @@ class Wait:
 
 @dataclass(frozen=True)
 class Send:
+    """Send ``step``; the ``holdout`` variant is decided and recorded but never emailed."""
+
     step: int
     variant: str
+
+    @property
+    def held_out(self) -> bool:
+        return self.variant == HOLDOUT
 
 
 Decision = Stop | Wait | Send
@@ -149,6 +163,17 @@ def needs_timer(cart: Cart, policy: ShopPolicy) -> bool:
     return cart.timer is None and cart.next_step <= policy.steps and is_eligible(cart, policy)
 
 
+HOLDOUT = "holdout"
+
+
+def in_holdout(shop_id: str, email: str, percent: Decimal) -> bool:
+    """A stable draw per customer of a shop: the same address is always in or always out."""
+    if not percent:
+        return False
+    digest = hashlib.sha256(f"{shop_id}\n{email.strip().lower()}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 10_000 < percent * 100
+
+
 def decide(cart: Cart, policy: ShopPolicy, step: int, now: datetime, suppressed: bool) -> Decision:
     """What to do when the timer for ``step`` fires at ``now``."""
     blocker = _blocker(cart, policy)
@@ -165,4 +190,6 @@ def decide(cart: Cart, policy: ShopPolicy, step: int, now: datetime, suppressed:
     due = due_at(cart, policy, step)
     if now + ON_TIME_TOLERANCE < due:
         return Wait(until=due)
+    if in_holdout(cart.shop_id, str(cart.customer.email), policy.holdout_percent):
+        return Send(step=step, variant=HOLDOUT)
     return Send(step=step, variant="A")

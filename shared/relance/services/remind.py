@@ -22,7 +22,7 @@ THROTTLE_RETRY = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class ReminderOutcome:
-    action: Literal["sent", "stopped", "waiting", "deferred"]
+    action: Literal["sent", "held", "stopped", "waiting", "deferred"]
     step: int
     reason: str = ""
     message_id: str | None = None
@@ -60,12 +60,15 @@ def _rearm(svc: Services, shop: Shop, cart: Cart, step: int, until: datetime) ->
 
 def _send(svc: Services, shop: Shop, cart: Cart, decision: Send) -> ReminderOutcome:
     now = svc.clock()
-    claim = Reminder(step=decision.step, variant=decision.variant, claimed_at=now)
+    claim = Reminder(step=decision.step, variant=decision.variant, claimed_at=now, held_out=decision.held_out)
     # The claim is a conditional write: of two deliveries of one timer, one claims, one stops.
     claimed = svc.carts.save(
         cart.model_copy(update={"reminders": (*cart.reminders, claim), "timer": None}),
         shop.policy.retention_days,
     )
+    if decision.held_out:
+        _arm_next(svc, shop, claimed, decision.step + 1)
+        return ReminderOutcome("held", decision.step, "holdout")
     content = compose(shop, claimed, decision.step, now, cart_link(svc, claimed, decision.step))
     mail = OutgoingEmail(
         sender_name=shop.name,
