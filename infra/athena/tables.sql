@@ -97,6 +97,63 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://<ReportsBucketName>/kpis/shop=${shop}/date=${date}/'
 );
 
+-- kpis_by_segment.csv: one row per shop, cohort day, currency and customer segment
+CREATE EXTERNAL TABLE IF NOT EXISTS relance_kpis_by_segment_raw (
+  shop_id string,
+  cohort_date string,
+  currency string,
+  segment string,
+  carts string,
+  abandoned string,
+  eligible string,
+  reminded string,
+  emails_sent string,
+  emails_sent_step1 string,
+  emails_sent_step2 string,
+  emails_sent_step3 string,
+  delivered string,
+  opened string,
+  clicked string,
+  bounced string,
+  complained string,
+  recovered_orders string,
+  recovered_revenue string,
+  natural_orders string,
+  natural_revenue string,
+  recovery_rate string,
+  revenue_per_recipient string,
+  post_click_conversion_rate string,
+  bounce_rate string,
+  complaint_rate string,
+  open_rate_unreliable string,
+  aws_cost_usd string,
+  net_recovered_margin string,
+  holdout_carts string,
+  holdout_orders string,
+  holdout_revenue string,
+  natural_recovery_rate string,
+  incremental_recovery_rate string,
+  incremental_rate_ci95_low string,
+  incremental_rate_ci95_high string,
+  incremental_revenue string,
+  minutes_to_recovery_mean string,
+  minutes_to_recovery_median string
+)
+PARTITIONED BY (shop string, `date` string)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '"')
+STORED AS TEXTFILE
+LOCATION 's3://<ReportsBucketName>/kpis/'
+TBLPROPERTIES (
+  'skip.header.line.count' = '1',
+  'projection.enabled' = 'true',
+  'projection.shop.type' = 'injected',
+  'projection.date.type' = 'date',
+  'projection.date.format' = 'yyyy-MM-dd',
+  'projection.date.range' = '2024-01-01,NOW',
+  'storage.location.template' = 's3://<ReportsBucketName>/kpis/shop=${shop}/date=${date}/'
+);
+
 -- carts.csv: one row per cart of the cohort (no personal data)
 CREATE EXTERNAL TABLE IF NOT EXISTS relance_carts_raw (
   shop_id string,
@@ -206,6 +263,52 @@ SELECT
   CAST(NULLIF(recovered_revenue, '') AS DECIMAL(18, 4)) AS recovered_revenue
 FROM relance_kpis_by_step_raw
 WHERE "$path" LIKE '%/kpis_by_step.csv';
+
+CREATE OR REPLACE VIEW relance_kpis_by_segment AS
+SELECT
+  shop,
+  "date",
+  shop_id,
+  CAST(cohort_date AS DATE) AS cohort_date,
+  currency,
+  segment,
+  CAST(carts AS BIGINT) AS carts,
+  CAST(abandoned AS BIGINT) AS abandoned,
+  CAST(eligible AS BIGINT) AS eligible,
+  CAST(reminded AS BIGINT) AS reminded,
+  CAST(emails_sent AS BIGINT) AS emails_sent,
+  CAST(emails_sent_step1 AS BIGINT) AS emails_sent_step1,
+  CAST(emails_sent_step2 AS BIGINT) AS emails_sent_step2,
+  CAST(emails_sent_step3 AS BIGINT) AS emails_sent_step3,
+  CAST(delivered AS BIGINT) AS delivered,
+  CAST(opened AS BIGINT) AS opened,
+  CAST(clicked AS BIGINT) AS clicked,
+  CAST(bounced AS BIGINT) AS bounced,
+  CAST(complained AS BIGINT) AS complained,
+  CAST(recovered_orders AS BIGINT) AS recovered_orders,
+  CAST(NULLIF(recovered_revenue, '') AS DECIMAL(18, 4)) AS recovered_revenue,
+  CAST(natural_orders AS BIGINT) AS natural_orders,
+  CAST(NULLIF(natural_revenue, '') AS DECIMAL(18, 4)) AS natural_revenue,
+  CAST(NULLIF(recovery_rate, '') AS DECIMAL(9, 4)) AS recovery_rate,
+  CAST(NULLIF(revenue_per_recipient, '') AS DECIMAL(18, 4)) AS revenue_per_recipient,
+  CAST(NULLIF(post_click_conversion_rate, '') AS DECIMAL(9, 4)) AS post_click_conversion_rate,
+  CAST(NULLIF(bounce_rate, '') AS DECIMAL(9, 4)) AS bounce_rate,
+  CAST(NULLIF(complaint_rate, '') AS DECIMAL(9, 4)) AS complaint_rate,
+  CAST(NULLIF(open_rate_unreliable, '') AS DECIMAL(9, 4)) AS open_rate_unreliable,
+  CAST(aws_cost_usd AS DECIMAL(18, 6)) AS aws_cost_usd,
+  CAST(NULLIF(net_recovered_margin, '') AS DECIMAL(18, 4)) AS net_recovered_margin,
+  CAST(holdout_carts AS BIGINT) AS holdout_carts,
+  CAST(holdout_orders AS BIGINT) AS holdout_orders,
+  CAST(NULLIF(holdout_revenue, '') AS DECIMAL(18, 4)) AS holdout_revenue,
+  CAST(NULLIF(natural_recovery_rate, '') AS DECIMAL(9, 4)) AS natural_recovery_rate,
+  CAST(NULLIF(incremental_recovery_rate, '') AS DECIMAL(9, 4)) AS incremental_recovery_rate,
+  CAST(NULLIF(incremental_rate_ci95_low, '') AS DECIMAL(9, 4)) AS incremental_rate_ci95_low,
+  CAST(NULLIF(incremental_rate_ci95_high, '') AS DECIMAL(9, 4)) AS incremental_rate_ci95_high,
+  CAST(NULLIF(incremental_revenue, '') AS DECIMAL(18, 4)) AS incremental_revenue,
+  CAST(NULLIF(minutes_to_recovery_mean, '') AS DOUBLE) AS minutes_to_recovery_mean,
+  CAST(NULLIF(minutes_to_recovery_median, '') AS DOUBLE) AS minutes_to_recovery_median
+FROM relance_kpis_by_segment_raw
+WHERE "$path" LIKE '%/kpis_by_segment.csv';
 
 CREATE OR REPLACE VIEW relance_carts AS
 SELECT

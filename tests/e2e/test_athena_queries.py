@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from relance.adapters.reports import KPI_COLUMNS
+from relance.adapters.reports import KPI_COLUMNS, SEGMENT_COLUMNS
 from relance.core.facts import FACT_COLUMNS
 from relance.core.kpis import STEP_COLUMNS
 from tests.e2e.conftest import ROOT, DemoRun
@@ -71,6 +71,7 @@ def test_the_ddl_declares_exactly_the_columns_the_report_writes() -> None:
     assert external_tables() == {
         "relance_kpis_raw": list(KPI_COLUMNS),
         "relance_kpis_by_step_raw": list(STEP_COLUMNS),
+        "relance_kpis_by_segment_raw": list(SEGMENT_COLUMNS),
         "relance_carts_raw": list(FACT_COLUMNS),
     }
 
@@ -113,6 +114,13 @@ def test_segment_query_matches_the_cart_facts(demo_run: DemoRun) -> None:
                 if row["abandoned"] == "true":
                     expected[row["customer_type"]][0] += 1
                     expected[row["customer_type"]][1] += row["recovered"] == "true"
-    rows = query(connect(demo_run.out / "reports"), "recoveries_by_segment.sql")
+    con = connect(demo_run.out / "reports")
+    rows = query(con, "recoveries_by_segment.sql")
     assert {r["customer_type"]: [r["abandoned_carts"], r["recovered_orders"]] for r in rows} == expected
     assert {"prospect", "returning"} <= set(expected)
+    by_segment = con.execute(
+        "SELECT segment, SUM(abandoned), SUM(recovered_orders) FROM relance_kpis_by_segment "
+        'WHERE shop = ? AND "date" BETWEEN ? AND ? GROUP BY segment',
+        list(PERIOD),
+    ).fetchall()
+    assert {segment: [abandoned, orders] for segment, abandoned, orders in by_segment} == expected

@@ -49,7 +49,8 @@ def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> No
     world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
     keys = [k for k in report(world, {"version": "0", "detail-type": "Scheduled Event"}) if "2026-11-02" in k]
     prefix = "kpis/shop=atelier-test/date=2026-11-02/"
-    assert keys == [prefix + name for name in ("kpis.csv", "kpis.json", "kpis_by_step.csv", "carts.csv")]
+    names = ("kpis.csv", "kpis.json", "kpis_by_step.csv", "kpis_by_segment.csv", "carts.csv")
+    assert keys == [prefix + name for name in names]
     rows = list(csv.DictReader(io.StringIO(read(world, keys[0]).decode("utf-8"))))
     assert len(rows) == 1
     row = rows[0]
@@ -61,7 +62,9 @@ def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> No
     )
     assert row["recovery_rate"] == "0.5000" and row["currency"] == "EUR"
     assert json.loads(read(world, keys[1])) == [row | {k: int(v) for k, v in row.items() if v.isdigit()}]
-    facts = list(csv.DictReader(io.StringIO(read(world, keys[3]).decode("utf-8"))))
+    facts = list(csv.DictReader(io.StringIO(read(world, keys[4]).decode("utf-8"))))
+    segments = list(csv.DictReader(io.StringIO(read(world, keys[3]).decode("utf-8"))))
+    assert sum(int(s["carts"]) for s in segments) == 3 and {s["segment"] for s in segments} == {"unknown"}
     assert sorted(f["cart_id"] for f in facts) == ["a", "b", "c"]
     assert [f["recovered"] for f in facts if f["cart_id"] == "a"] == ["true"]
 

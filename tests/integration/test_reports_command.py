@@ -18,7 +18,7 @@ def test_rebuild_writes_every_day_of_the_period(world: World, capsys: pytest.Cap
     table, bucket = world.services.settings.TABLE_NAME, world.services.settings.REPORTS_BUCKET
     args = ["rebuild", "--table", table, "--bucket", bucket, "--from", "2026-11-01", "--to", "2026-11-03"]
     assert main(args) == 0
-    assert json.loads(capsys.readouterr().out)["written"] == 3 * 4
+    assert json.loads(capsys.readouterr().out)["written"] == 3 * 5
     listed = world.session.client("s3").list_objects_v2(Bucket=bucket, Prefix="kpis/shop=atelier-test/")
     days = {obj["Key"].split("/")[2] for obj in listed["Contents"]}
     assert days == {"date=2026-11-01", "date=2026-11-02", "date=2026-11-03"}

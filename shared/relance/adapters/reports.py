@@ -2,6 +2,7 @@
 
 - ``kpis.csv`` / ``kpis.json``: the day's cohort KPIs, one row per currency;
 - ``kpis_by_step.csv``: the same cohort by step and variant;
+- ``kpis_by_segment.csv``: the same cohort by customer segment (prospect, returning);
 - ``carts.csv``: one row per cart (the fact table), streamed through a spooled temporary
   file so that a day of any size is written in bounded memory.
 """
@@ -20,6 +21,7 @@ from relance.core.facts import FACT_COLUMNS
 from relance.core.kpis import STEP_COLUMNS, CohortKpis
 
 KPI_COLUMNS = tuple(CohortKpis(shop_id="", day=date.min, currency="EUR").row())
+SEGMENT_COLUMNS = (*KPI_COLUMNS[:3], "segment", *KPI_COLUMNS[3:])
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
@@ -61,13 +63,21 @@ class S3ReportSink:
             self._client.upload_fileobj(spool, self._bucket, key, ExtraArgs=extra)
         return key
 
-    def write_kpis(self, shop_id: str, day: date, cohorts: Sequence[CohortKpis]) -> list[str]:
+    def write_kpis(
+        self,
+        shop_id: str,
+        day: date,
+        cohorts: Sequence[CohortKpis],
+        segments: Sequence[tuple[str, CohortKpis]],
+    ) -> list[str]:
         prefix = report_prefix(shop_id, day)
         rows = [cohort.row() for cohort in cohorts]
+        segment_rows = [{**kpis.row(), "segment": segment} for segment, kpis in segments]
         step_rows = [row for cohort in cohorts for row in cohort.step_rows()]
         csv_type, json_type = "text/csv; charset=utf-8", "application/json"
         return [
             self._put(prefix + "kpis.csv", csv_bytes(KPI_COLUMNS, rows), csv_type),
             self._put(prefix + "kpis.json", json.dumps(rows, indent=2).encode(), json_type),
             self._put(prefix + "kpis_by_step.csv", csv_bytes(STEP_COLUMNS, step_rows), csv_type),
+            self._put(prefix + "kpis_by_segment.csv", csv_bytes(SEGMENT_COLUMNS, segment_rows), csv_type),
         ]

@@ -28,12 +28,17 @@ def _minutes(later: datetime, earlier: datetime | None) -> str:
     return "" if earlier is None else f"{(later - earlier).total_seconds() / 60:.1f}"
 
 
+def customer_type(cart: Cart) -> str:
+    """The segment of seed 000: prospect (no past order), returning customer, or unknown."""
+    orders_count = cart.customer.orders_count
+    return "unknown" if orders_count is None else ("returning" if orders_count else "prospect")
+
+
 def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
     sent = [r for r in cart.reminders if r.message_id]
     feedback = {kind for r in sent for kind in r.feedback}
     order = cart.order
     before_order = [r.claimed_at for r in sent if order is not None and r.claimed_at <= order.placed_at]
-    orders_count = cart.customer.orders_count
     source = cart.customer.source
     return {
         "shop_id": cart.shop_id,
@@ -45,7 +50,7 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "abandoned_at": cart.abandoned_at.astimezone(UTC).isoformat(),
         "abandoned": _flag(was_abandoned(cart, policy)),
         "eligible": _flag(cart.eligible_at is not None),
-        "customer_type": "unknown" if orders_count is None else ("returning" if orders_count else "prospect"),
+        "customer_type": customer_type(cart),
         "source": (source.utm_source or "") if source else "",
         "emails_sent": len(sent),
         "last_step_sent": max((r.step for r in sent), default=0),

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from relance.core.facts import fact_row
+from relance.core.facts import customer_type, fact_row
 from relance.core.kpis import CohortKpis, in_cohort
 from relance.wiring import Services
 
@@ -56,16 +56,21 @@ def build_day(svc: Services, shop_id: str, day: date) -> list[str]:
     if shop is None:
         raise LookupError(f"unknown shop {shop_id!r}")
     cohorts: dict[str, CohortKpis] = {}
+    segments: dict[tuple[str, str], CohortKpis] = {}
 
     def facts() -> Iterator[dict[str, str | int]]:
         for cart in svc.carts.carts_of_day(shop_id, day):
             if in_cohort(cart, day):
-                currency = str(cart.currency)
+                currency, segment = str(cart.currency), customer_type(cart)
                 cohorts.setdefault(currency, CohortKpis(shop_id, day, currency)).add(cart, shop.policy)
+                by_segment = segments.setdefault((currency, segment), CohortKpis(shop_id, day, currency))
+                by_segment.add(cart, shop.policy)
                 yield fact_row(cart, shop.policy)
 
     facts_key = svc.reports.write_facts(shop_id, day, facts())
-    return [*svc.reports.write_kpis(shop_id, day, [cohorts[c] for c in sorted(cohorts)]), facts_key]
+    totals = [cohorts[c] for c in sorted(cohorts)]
+    by_segment = [(segment, segments[currency, segment]) for currency, segment in sorted(segments)]
+    return [*svc.reports.write_kpis(shop_id, day, totals, by_segment), facts_key]
 
 
 def run(svc: Services, request: ReportRequest) -> list[str]:
