@@ -1,4 +1,5 @@
 -- Athena tables over Relance's report files (docs/kpis.md defines every column).
+-- Written by infra/athena/ddl.py from the report's column lists: do not edit by hand.
 --
 -- Replace <ReportsBucketName> with the stack's output of that name, then run each
 -- statement in the Athena console (or `aws athena start-query-execution`).
@@ -7,8 +8,8 @@
 -- ("$path"). Query the views. Partition projection: no MSCK REPAIR needed; `shop` is
 -- injected, so every query names the shop (WHERE shop = '...').
 --
--- tests/integration/test_athena_queries.py runs the views and infra/athena/queries/*.sql
--- with DuckDB over the files the report function wrote.
+-- tests/e2e/test_athena_queries.py runs the views and infra/athena/queries/*.sql
+-- with DuckDB over the files the demo's report wrote.
 
 -- kpis.csv: one row per shop, cohort day and currency
 CREATE EXTERNAL TABLE IF NOT EXISTS relance_kpis_raw (
@@ -335,7 +336,7 @@ SELECT
   order_id,
   CAST(NULLIF(order_amount, '') AS DECIMAL(18, 4)) AS order_amount,
   recovered = 'true' AS recovered,
-  holdout,
+  holdout = 'true' AS holdout,
   CAST(credited_step AS BIGINT) AS credited_step,
   attribution,
   credited_cart_id,

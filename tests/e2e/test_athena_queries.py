@@ -124,3 +124,9 @@ def test_segment_query_matches_the_cart_facts(demo_run: DemoRun) -> None:
         list(PERIOD),
     ).fetchall()
     assert {segment: [abandoned, orders] for segment, abandoned, orders in by_segment} == expected
+
+
+def test_the_committed_ddl_is_the_generated_one() -> None:
+    from infra.athena.ddl import TABLES_SQL, ddl
+
+    assert TABLES_SQL.read_text() == ddl(), "run: python -m infra.athena.ddl"
