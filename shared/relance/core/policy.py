@@ -30,6 +30,7 @@ DEFAULT_PRESET: PresetName = "avanci"
 MAX_STEPS = 3
 # Seed 001: stay well under 8 days after abandonment.
 LONGEST_DELAY = timedelta(days=7)
+DEFAULT_RETENTION_DAYS = 90
 # Schedules fire with minute precision; a timer a few seconds "early" is on time.
 ON_TIME_TOLERANCE = timedelta(minutes=1)
 
@@ -45,7 +46,7 @@ class ShopPolicy(BaseModel):
         description="explicit delays from abandonment, one per step; overrides the preset",
     )
     min_cart_value: Decimal = Field(default=Decimal(0), ge=0)
-    retention_days: int = Field(default=90, ge=1, le=730)
+    retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1, le=730)
     holdout_percent: Decimal = Field(
         default=Decimal(0),
         ge=0,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from relance.adapters.errors import ConcurrentUpdate
 from relance.core.feedback import SesEvent, record_feedback
+from relance.core.policy import DEFAULT_RETENTION_DAYS
+from relance.services.updates import update_cart
 from relance.wiring import Services
-
-MAX_ATTEMPTS = 5
 
 
 class UnknownMessage(Exception):
@@ -35,15 +34,12 @@ def handle_ses_event(svc: Services, event: SesEvent) -> FeedbackOutcome:
     for address in addresses:
         svc.contacts.suppress(sent.shop_id, address, kind, event.happened_at)
     shop = svc.shops.get(sent.shop_id)
-    retention = shop.policy.retention_days if shop else 90
-    for _ in range(MAX_ATTEMPTS):
-        cart = svc.carts.get(sent.shop_id, sent.cart_id)
-        updated = record_feedback(cart, sent.step, kind, event.happened_at) if cart else None
-        if updated is None:
-            return FeedbackOutcome("duplicate", kind, sent.shop_id, len(addresses))
-        try:
-            svc.carts.save(updated, retention)
-        except ConcurrentUpdate:
-            continue
-        return FeedbackOutcome("recorded", kind, sent.shop_id, len(addresses))
-    raise ConcurrentUpdate(sent.cart_id)
+    retention = shop.policy.retention_days if shop else DEFAULT_RETENTION_DAYS
+    noted = update_cart(
+        svc,
+        sent.shop_id,
+        sent.cart_id,
+        lambda c: record_feedback(c, sent.step, kind, event.happened_at),
+        retention,
+    )
+    return FeedbackOutcome("recorded" if noted else "duplicate", kind, sent.shop_id, len(addresses))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -14,6 +13,7 @@ from relance.core.events import OrderPlaced, ShopEvent
 from relance.core.policy import due_at, needs_timer
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
+from relance.services.updates import update_cart
 from relance.wiring import Services
 
 MAX_ATTEMPTS = 5
@@ -90,24 +90,12 @@ def _credit_same_customer(svc: Services, shop: Shop, ordered: Cart, event: Order
     last = svc.contacts.last_email(shop.shop_id, str(email)) if email else None
     if last is None or last.cart_id == ordered.cart_id:
         return None
-    reminded = _update(
-        svc, shop, last.cart_id, lambda c: credit_same_customer(c, event, shop.policy.attribution_window)
+    retention = shop.policy.retention_days
+    window = shop.policy.attribution_window
+    reminded = update_cart(
+        svc, shop.shop_id, last.cart_id, lambda c: credit_same_customer(c, event, window), retention
     )
     if reminded is None:
         return None
-    _update(svc, shop, ordered.cart_id, lambda c: credited_elsewhere(c, last.cart_id))
+    update_cart(svc, shop.shop_id, ordered.cart_id, lambda c: credited_elsewhere(c, last.cart_id), retention)
     return event.amount
-
-
-def _update(svc: Services, shop: Shop, cart_id: str, change: Callable[[Cart], Cart | None]) -> Cart | None:
-    """Apply a pure ``change`` to a stored cart, retrying on conflicts; ``None`` if no change."""
-    for _ in range(MAX_ATTEMPTS):
-        cart = svc.carts.get(shop.shop_id, cart_id)
-        changed = change(cart) if cart is not None else None
-        if changed is None:
-            return None
-        try:
-            return svc.carts.save(changed, shop.policy.retention_days)
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate(cart_id)

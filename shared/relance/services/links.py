@@ -3,13 +3,15 @@ click on the step and redirects to the shop's own restore URL."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart
 from relance.core.feedback import record_click
+from relance.core.policy import DEFAULT_RETENTION_DAYS
 from relance.core.tokens import ExpiredToken, click_claims, make_token, read_token
+from relance.services.updates import update_cart
 from relance.wiring import Services
-
-MAX_ATTEMPTS = 5
 
 
 class LinkGone(Exception):
@@ -31,19 +33,13 @@ def follow(svc: Services, token: str) -> str:
     claims = read_token(svc.link_key.get(), token, now)
     if claims.kind != "click":
         raise ExpiredToken
-    target = ""
-    for _ in range(MAX_ATTEMPTS):
-        cart = svc.carts.get(claims.shop_id, claims.cart_id)
-        if cart is None or cart.restore_url is None:
-            raise LinkGone(claims.cart_id)
-        target = cart.restore_url
-        clicked = record_click(cart, claims.step, now)
-        if clicked is None:
-            break
-        shop = svc.shops.get(claims.shop_id)
-        try:
-            svc.carts.save(clicked, shop.policy.retention_days if shop else 90)
-        except ConcurrentUpdate:
-            continue
-        break
-    return target  # after repeated conflicts the click goes unnoted, never the customer
+    cart = svc.carts.get(claims.shop_id, claims.cart_id)
+    if cart is None or cart.restore_url is None:
+        raise LinkGone(claims.cart_id)
+    shop = svc.shops.get(claims.shop_id)
+    retention = shop.policy.retention_days if shop else DEFAULT_RETENTION_DAYS
+    with suppress(ConcurrentUpdate):  # after repeated conflicts the click goes unnoted, never the customer
+        update_cart(
+            svc, claims.shop_id, claims.cart_id, lambda c: record_click(c, claims.step, now), retention
+        )
+    return cart.restore_url

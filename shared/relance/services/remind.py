@@ -14,6 +14,7 @@ from relance.core.emails import compose
 from relance.core.policy import Send, Stop, Wait, decide, due_at
 from relance.core.shop import Shop
 from relance.services.links import cart_link
+from relance.services.updates import update_cart
 from relance.wiring import Services
 
 MAX_ATTEMPTS = 5
@@ -83,58 +84,56 @@ def _send(svc: Services, shop: Shop, cart: Cart, decision: Send) -> ReminderOutc
     try:
         message_id = svc.mailer.send(mail)
     except MailThrottled:
-        _release_and_rearm(svc, shop, claimed, decision.step, now + THROTTLE_RETRY)
+        _release(svc, shop, cart.cart_id, decision.step)
+        _arm(svc, shop, cart.cart_id, decision.step, now + THROTTLE_RETRY)
         return ReminderOutcome("deferred", decision.step, "ses_throttled")
     except Exception:
-        _release(svc, shop, claimed, decision.step)
+        _release(svc, shop, cart.cart_id, decision.step)
         raise
     expires = now + timedelta(days=shop.policy.retention_days)
     svc.messages.remember(message_id, SentMessage(shop.shop_id, cart.cart_id, decision.step), expires)
-    sent = _stamp(svc, shop, claimed, decision.step, message_id)
+    sent = _stamp(svc, shop, cart.cart_id, decision.step, message_id)
     svc.contacts.note_email(shop.shop_id, mail.recipient, cart.cart_id, now)
-    _arm_next(svc, shop, sent, decision.step + 1)
+    if sent is not None:
+        _arm_next(svc, shop, sent, decision.step + 1)
     return ReminderOutcome("sent", decision.step, message_id=message_id)
 
 
-def _release(svc: Services, shop: Shop, cart: Cart, step: int) -> Cart:
+def _release(svc: Services, shop: Shop, cart_id: str, step: int) -> None:
     """Give the step back after a failed send, so that a retry can send it."""
-    for _ in range(MAX_ATTEMPTS):
-        kept = tuple(r for r in cart.reminders if r.step != step)
-        try:
-            return svc.carts.save(cart.model_copy(update={"reminders": kept}), shop.policy.retention_days)
-        except ConcurrentUpdate:
-            cart = svc.carts.get(shop.shop_id, cart.cart_id) or cart
-    raise ConcurrentUpdate(cart.cart_id)
+
+    def without_step(cart: Cart) -> Cart:
+        return cart.model_copy(update={"reminders": tuple(r for r in cart.reminders if r.step != step)})
+
+    update_cart(svc, shop.shop_id, cart_id, without_step, shop.policy.retention_days)
 
 
-def _release_and_rearm(svc: Services, shop: Shop, cart: Cart, step: int, at: datetime) -> None:
-    released = _release(svc, shop, cart, step)
-    _rearm(svc, shop, released, step, at)
-
-
-def _stamp(svc: Services, shop: Shop, cart: Cart, step: int, message_id: str) -> Cart:
+def _stamp(svc: Services, shop: Shop, cart_id: str, step: int, message_id: str) -> Cart | None:
     """Record SES's id on the claimed step; retried on conflicts, the email is already out."""
-    for _ in range(MAX_ATTEMPTS):
-        stamped = tuple(
+
+    def stamped(cart: Cart) -> Cart:
+        reminders = tuple(
             r.model_copy(update={"message_id": message_id}) if r.step == step else r for r in cart.reminders
         )
-        try:
-            return svc.carts.save(cart.model_copy(update={"reminders": stamped}), shop.policy.retention_days)
-        except ConcurrentUpdate:
-            cart = svc.carts.get(shop.shop_id, cart.cart_id) or cart
-    raise ConcurrentUpdate(cart.cart_id)
+        return cart.model_copy(update={"reminders": reminders})
+
+    return update_cart(svc, shop.shop_id, cart_id, stamped, shop.policy.retention_days)
+
+
+def _arm(svc: Services, shop: Shop, cart_id: str, step: int, due: datetime) -> None:
+    """Arm ``step`` at ``due`` and note it on the cart, unless the cart closed meanwhile."""
+    svc.timers.arm(shop.shop_id, cart_id, step, due)
+
+    def timed(cart: Cart) -> Cart | None:
+        return (
+            cart.model_copy(update={"timer": Timer(step=step, due_at=due)})
+            if cart.status == "active"
+            else None
+        )
+
+    update_cart(svc, shop.shop_id, cart_id, timed, shop.policy.retention_days)
 
 
 def _arm_next(svc: Services, shop: Shop, cart: Cart, step: int) -> None:
-    if step > shop.policy.steps or cart.status != "active":
-        return
-    due = due_at(cart, shop.policy, step)
-    for _ in range(MAX_ATTEMPTS):
-        try:
-            _rearm(svc, shop, cart, step, due)
-            return
-        except ConcurrentUpdate:
-            fresh = svc.carts.get(shop.shop_id, cart.cart_id)
-            if fresh is None or fresh.status != "active":
-                return
-            cart = fresh
+    if step <= shop.policy.steps and cart.status == "active":
+        _arm(svc, shop, cart.cart_id, step, due_at(cart, shop.policy, step))
