@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import boto3
 from pydantic import ValidationError
 
+from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
 from relance.services.report import ReportRequest, run
 from relance.wiring import Services
@@ -26,10 +27,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m infra.reports", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     rebuild = sub.add_parser("rebuild", help="recompute the reports of a period")
-    where = rebuild.add_mutually_exclusive_group(required=True)
-    where.add_argument("--stack", help="name of the deployed Relance stack")
-    where.add_argument("--table", help="DynamoDB table name (with --bucket, instead of --stack)")
-    rebuild.add_argument("--bucket", help="reports bucket (with --table)")
+    add_location(rebuild)
     rebuild.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
     rebuild.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
     rebuild.add_argument("--shop", help="one shop (default: every shop)")
@@ -48,16 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {field}: {detail['msg']}", file=sys.stderr)
         return 2
     session = boto3.session.Session()
-    if arguments.stack:
-        stack = session.client("cloudformation").describe_stacks(StackName=arguments.stack)["Stacks"][0]
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-        table, bucket = outputs["TableName"], outputs["ReportsBucketName"]
-    elif arguments.bucket:
-        table, bucket = arguments.table, arguments.bucket
-    else:
+    outputs = stack_outputs(arguments, session)
+    if "ReportsBucketName" not in outputs:
         print("error: --table needs --bucket", file=sys.stderr)
         return 2
-    written = run(Services(Settings(TABLE_NAME=table, REPORTS_BUCKET=bucket), session=session), request)
+    settings = Settings(TABLE_NAME=outputs["TableName"], REPORTS_BUCKET=outputs["ReportsBucketName"])
+    written = run(Services(settings, session=session), request)
     print(json.dumps({"written": len(written), "first": written[:1], "last": written[-1:]}, indent=2))
     return 0
 

@@ -20,6 +20,7 @@ from typing import Any
 import boto3
 from pydantic import ValidationError
 
+from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
 from relance.core.shop import Shop
 from relance.services.shops import register
@@ -30,10 +31,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m infra.shops", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create", help="register a shop and print its signing secret")
-    where = create.add_mutually_exclusive_group(required=True)
-    where.add_argument("--stack", help="name of the deployed Relance stack")
-    where.add_argument("--table", help="DynamoDB table name (instead of --stack)")
-    create.add_argument("--secrets-prefix", default="/relance/shops")
+    add_location(create)
     create.add_argument("--shop-id", required=True, help="3-40 of a-z, 0-9 and -")
     create.add_argument("--name", required=True)
     create.add_argument("--sender", required=True, help="From address, on an SES-verified domain")
@@ -74,13 +72,6 @@ def no_events_alarm(cloudwatch: Any, prefix: str, shop_id: str, hours: int, topi
     return name
 
 
-def _stack_outputs(arguments: argparse.Namespace, session: Any) -> dict[str, str]:
-    if arguments.table:
-        return {"TableName": arguments.table, "ShopSecretsPrefix": arguments.secrets_prefix}
-    stack = session.client("cloudformation").describe_stacks(StackName=arguments.stack)["Stacks"][0]
-    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _arguments(argv)
     try:
@@ -100,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {field}: {detail['msg']}", file=sys.stderr)
         return 2
     session = boto3.session.Session()
-    outputs = _stack_outputs(arguments, session)
+    outputs = stack_outputs(arguments, session)
     settings = Settings(TABLE_NAME=outputs["TableName"], SHOP_SECRETS_PREFIX=outputs["ShopSecretsPrefix"])
     secret = register(Services(settings, session=session), shop)
     printed = {"shop_id": shop.shop_id, "secret": secret}

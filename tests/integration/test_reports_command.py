@@ -31,3 +31,9 @@ def test_a_bad_period_is_refused_with_a_clear_message(
     table, bucket = world.services.settings.TABLE_NAME, world.services.settings.REPORTS_BUCKET
     assert main(["rebuild", "--table", table, "--bucket", bucket, "--from", start, "--to", end]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_a_table_without_its_bucket_is_refused(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    table = world.services.settings.TABLE_NAME
+    assert main(["rebuild", "--table", table, "--from", "2026-11-01", "--to", "2026-11-01"]) == 2
+    assert "--table needs --bucket" in capsys.readouterr().err
