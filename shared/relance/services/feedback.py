@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from relance.core.feedback import SesEvent, record_feedback
-from relance.core.policy import DEFAULT_RETENTION_DAYS
-from relance.services.updates import update_cart
+from relance.services.updates import retention_days, update_cart
 from relance.wiring import Services
 
 
@@ -33,8 +32,7 @@ def handle_ses_event(svc: Services, event: SesEvent) -> FeedbackOutcome:
     addresses = event.addresses_to_suppress()
     for address in addresses:
         svc.contacts.suppress(sent.shop_id, address, kind, event.happened_at)
-    shop = svc.shops.get(sent.shop_id)
-    retention = shop.policy.retention_days if shop else DEFAULT_RETENTION_DAYS
+    retention = retention_days(svc, sent.shop_id)
     noted = update_cart(
         svc,
         sent.shop_id,

@@ -8,9 +8,8 @@ from contextlib import suppress
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart
 from relance.core.feedback import record_click
-from relance.core.policy import DEFAULT_RETENTION_DAYS
 from relance.core.tokens import ExpiredToken, click_claims, make_token, read_token
-from relance.services.updates import update_cart
+from relance.services.updates import retention_days, update_cart
 from relance.wiring import Services
 
 
@@ -36,8 +35,7 @@ def follow(svc: Services, token: str) -> str:
     cart = svc.carts.get(claims.shop_id, claims.cart_id)
     if cart is None or cart.restore_url is None:
         raise LinkGone(claims.cart_id)
-    shop = svc.shops.get(claims.shop_id)
-    retention = shop.policy.retention_days if shop else DEFAULT_RETENTION_DAYS
+    retention = retention_days(svc, claims.shop_id)
     with suppress(ConcurrentUpdate):  # after repeated conflicts the click goes unnoted, never the customer
         update_cart(
             svc, claims.shop_id, claims.cart_id, lambda c: record_click(c, claims.step, now), retention

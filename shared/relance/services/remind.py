@@ -44,19 +44,12 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
             if isinstance(decision, Stop):
                 return ReminderOutcome("stopped", step, decision.reason)
             if isinstance(decision, Wait):
-                _rearm(svc, shop, cart, step, decision.until)
+                _arm(svc, shop, cart_id, step, decision.until)
                 return ReminderOutcome("waiting", step, decision.reason)
             return _send(svc, shop, cart, decision)
         except ConcurrentUpdate:
             continue  # the cart changed under us: reload and decide again
     raise ConcurrentUpdate(cart_id)
-
-
-def _rearm(svc: Services, shop: Shop, cart: Cart, step: int, until: datetime) -> None:
-    svc.timers.arm(shop.shop_id, cart.cart_id, step, until)
-    svc.carts.save(
-        cart.model_copy(update={"timer": Timer(step=step, due_at=until)}), shop.policy.retention_days
-    )
 
 
 def _send(svc: Services, shop: Shop, cart: Cart, decision: Send) -> ReminderOutcome:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart
+from relance.core.policy import DEFAULT_RETENTION_DAYS
 from relance.wiring import Services
 
 MAX_ATTEMPTS = 5
@@ -25,3 +26,9 @@ def update_cart(
         except ConcurrentUpdate:
             continue
     raise ConcurrentUpdate(cart_id)
+
+
+def retention_days(svc: Services, shop_id: str) -> int:
+    """The shop's retention, or the default for a shop deleted meanwhile."""
+    shop = svc.shops.get(shop_id)
+    return shop.policy.retention_days if shop else DEFAULT_RETENTION_DAYS
