@@ -22,6 +22,7 @@ class Settings(BaseModel):
     SES_CONFIGURATION_SET: str = ""
     SHOP_SECRETS_PREFIX: str = "/relance/shops"
     LINK_KEY_SECRET_ARN: str = ""
+    MANUAL_CALL_TOPIC_ARN: str = ""
     PUBLIC_API_URL: str = ""
     """Base URL of the HTTP API, for tracked links in emails; empty: links go straight to the shop."""
 

@@ -12,7 +12,10 @@ from typing import Any
 
 import boto3
 
-from relance.adapters.dynamo import CartStore, ContactStore, MessageIndex, ShopStore
+from relance.adapters.alerts import ManualCallAlerts
+from relance.adapters.codes import CodePool
+from relance.adapters.contacts import ContactStore
+from relance.adapters.dynamo import CartStore, MessageIndex, ShopStore
 from relance.adapters.mailer import SesMailer
 from relance.adapters.reports import S3ReportSink
 from relance.adapters.scheduler import ReminderTimers, TimerTarget
@@ -53,6 +56,14 @@ class Services:
     @cached_property
     def messages(self) -> MessageIndex:
         return MessageIndex(self._table)
+
+    @cached_property
+    def codes(self) -> CodePool:
+        return CodePool(self._table, self.settings.TABLE_NAME)
+
+    @cached_property
+    def alerts(self) -> ManualCallAlerts:
+        return ManualCallAlerts(self.session.client("sns"), self.settings.MANUAL_CALL_TOPIC_ARN)
 
     @cached_property
     def secrets(self) -> ShopSecrets:

@@ -31,10 +31,10 @@ def read(world: World, key: str) -> bytes:
 def a_day_of_carts(world: World) -> None:
     world.post(
         [
-            cart_updated("a1", T0, "a", items=[item(price="80.00")]),
-            cart_updated("b1", T0, "b", items=[item(price="30.00")]),
+            cart_updated("a1", T0, "a", items=[item(price="80.00")], email="a@example.fr"),
+            cart_updated("b1", T0, "b", items=[item(price="30.00")], email="b@example.fr"),
             cart_updated("c1", T0, "c", email=None),
-            cart_updated("d1", T0 + 24 * H, "d"),
+            cart_updated("d1", T0 + 24 * H, "d", email="d@example.fr"),
         ]
     )
     world.clock.advance(hours=3)

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from relance.core.assignment import in_holdout
 from relance.core.incrementality import Group, lift, lift_columns
-from relance.core.policy import ShopPolicy, in_holdout
+from relance.core.policy import ShopPolicy
 
 pytestmark = pytest.mark.unit
 

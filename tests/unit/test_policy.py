@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from relance.core.cart import Cart, Reminder, apply_event, new_cart
-from relance.core.policy import DELAY_PRESETS, Send, ShopPolicy, Stop, Wait, decide, needs_timer
+from relance.core.decisions import Send, Stop, Wait, decide, needs_timer
+from relance.core.policy import DELAY_PRESETS, ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, order_placed, parsed, simple
 

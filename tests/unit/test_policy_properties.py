@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relance.core.cart import Cart, Reminder, apply_event, new_cart
-from relance.core.policy import Send, ShopPolicy, decide
+from relance.core.decisions import Send, decide
+from relance.core.policy import ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, order_placed, parsed, simple
 

@@ -1,9 +1,9 @@
 """DynamoDB repository: one table, items keyed so that no shop shares a hot partition.
 
 - cart:     pk ``CART#<shop>#<cart>``      sk ``CART``   (+ gsi1 ``DAY#<shop>#<day>`` for reports)
-- shop:     pk ``SHOP#<shop>``             sk ``SHOP``
+- shop:     pk ``SHOP#<shop>``             sk ``SHOP`` (and ``TEMPLATES``: its own email templates)
 - registry: pk ``SHOPS``                   sk ``<shop>`` (the daily report's list of shops)
-- contact:  pk ``CONTACT#<shop>#<sha256>`` sk ``CONTACT`` (suppression; no address in clear)
+- contact:  pk ``CONTACT#<shop>#<sha256>`` sk ``CONTACT`` (see adapters/contacts.py)
 - message:  pk ``MSG#<ses message id>``    sk ``MSG``    (which cart and step an SES event is about)
 
 Every cart write is conditional on the version read (optimistic concurrency), so an event,
@@ -12,7 +12,6 @@ a timer and a claim can never overwrite each other's changes.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,11 +25,6 @@ from relance.core.cart import Cart
 from relance.core.shop import Shop
 
 DAY_INDEX = "by-shop-day"
-
-
-def contact_key(shop_id: str, email: str) -> str:
-    digest = hashlib.sha256(f"{shop_id}\n{email.strip().lower()}".encode()).hexdigest()
-    return f"CONTACT#{shop_id}#{digest}"
 
 
 class CartStore:
@@ -94,6 +88,14 @@ class ShopStore:
         self._table.put_item(Item={"pk": f"SHOP#{shop.shop_id}", "sk": "SHOP", "doc": shop.model_dump_json()})
         self._table.put_item(Item={"pk": "SHOPS", "sk": shop.shop_id})
 
+    def templates(self, shop_id: str) -> dict[str, str]:
+        """The shop's own email templates by name (none: ours are used)."""
+        item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES"}).get("Item")
+        return {} if item is None else {str(k): str(v) for k, v in item["templates"].items()}
+
+    def put_templates(self, shop_id: str, templates: dict[str, str]) -> None:
+        self._table.put_item(Item={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES", "templates": templates})
+
     def shop_ids(self) -> list[str]:
         ids: list[str] = []
         query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq("SHOPS")}
@@ -103,48 +105,6 @@ class ShopStore:
             if "LastEvaluatedKey" not in page:
                 return ids
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-@dataclass(frozen=True)
-class LastEmail:
-    cart_id: str
-    sent_at: datetime
-
-
-class ContactStore:
-    """One item per customer of a shop, keyed by a hash of the address (never in clear):
-    suppression (never mail again) and the last cart emailed (attribution fallback)."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
-
-    def _get(self, shop_id: str, email: str) -> dict[str, Any]:
-        item = self._table.get_item(Key={"pk": contact_key(shop_id, email), "sk": "CONTACT"}).get("Item")
-        return item or {}
-
-    def _set(self, shop_id: str, email: str, **values: str) -> None:
-        names = {f"#{k}": k for k in values}
-        self._table.update_item(
-            Key={"pk": contact_key(shop_id, email), "sk": "CONTACT"},
-            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in values),
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues={f":{k}": v for k, v in values.items()},
-        )
-
-    def is_suppressed(self, shop_id: str, email: str) -> bool:
-        return bool(self._get(shop_id, email).get("suppressed_reason"))
-
-    def suppress(self, shop_id: str, email: str, reason: str, at: datetime) -> None:
-        self._set(shop_id, email, suppressed_reason=reason, suppressed_at=at.isoformat())
-
-    def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
-        self._set(shop_id, email, last_cart_id=cart_id, last_email_at=at.isoformat())
-
-    def last_email(self, shop_id: str, email: str) -> LastEmail | None:
-        item = self._get(shop_id, email)
-        if "last_cart_id" not in item:
-            return None
-        return LastEmail(str(item["last_cart_id"]), datetime.fromisoformat(str(item["last_email_at"])))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from relance.core.events import (
     CartItem,
     CartUpdated,
     CheckoutStarted,
+    ConsentChanged,
     CustomerIdentified,
     CustomerInfo,
     OrderPlaced,
@@ -79,6 +80,15 @@ class RecordedOrder(_State):
         return self.credited_step is not None and not self.holdout
 
 
+class GrantedIncentive(_State):
+    """The discount handed out with the last step, recorded for the cost in the reports."""
+
+    code: str
+    kind: Literal["percent", "amount", "free_shipping"]
+    value: Decimal
+    granted_at: datetime
+
+
 class Cart(_State):
     shop_id: str
     cart_id: str
@@ -99,6 +109,9 @@ class Cart(_State):
     timer: Timer | None = None
     eligible_at: datetime | None = None
     """When the cart first qualified for a reminder (contact, items, above the floor)."""
+    incentive: GrantedIncentive | None = None
+    flagged_at: datetime | None = None
+    """When staff were asked to call about this high-value cart (once per cart)."""
     seen_event_ids: tuple[str, ...] = ()
     version: int = 0
 
@@ -187,7 +200,7 @@ def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, objec
         if cart.status == "ordered" or (cart.last_activity_at and at < cart.last_activity_at):
             return {"emptied_at": _latest(cart.emptied_at, at)}
         return {"status": "emptied", "emptied_at": _latest(cart.emptied_at, at), "timer": None}
-    assert isinstance(event, CustomerIdentified)
+    assert isinstance(event, CustomerIdentified | ConsentChanged)
     return {}
 
 

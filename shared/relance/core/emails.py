@@ -1,7 +1,13 @@
 """The content of one reminder: subject, preheader, HTML and plain text, localized.
 
-Jinja2 autoescapes every value once (an item called ``<script>`` shows as text); money and
-dates are formatted by Babel in the customer's language and time zone.
+Each step has its job (seed 000): ``reminder`` puts the cart back in view, ``reassurance``
+answers doubts with the shop's own texts, ``decision`` is the last entry point (with the
+date the cart is cleared and the incentive, if any). Returning customers get more direct
+words; high carts get the reassurance in every step, never a discount by default.
+
+Jinja2 autoescapes every value exactly once (an item called ``<script>`` shows as text);
+money and dates are formatted by Babel in the customer's language and time zone; the CSS of
+the template is inlined (css-inline) because many mail clients drop ``<style>``.
 """
 
 from __future__ import annotations
@@ -10,18 +16,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+import css_inline
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from relance.core.cart import Cart
-from relance.core.i18n import STRINGS, formatting_locale, language_of
+from relance.core.i18n import REASSURANCE_TOPICS, STRINGS, Language, formatting_locale, language_of
+from relance.core.segments import customer_segment, value_segment
 from relance.core.shop import Shop
 
 # The last email announces when the cart stops being kept (seed 003: "cart-expiry notice").
 CART_KEPT_AFTER_LAST_STEP = timedelta(days=3)
+Job = Literal["reminder", "reassurance", "decision"]
+# Media queries stay in <style> (they cannot be inlined); everything else goes inline.
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+@dataclass(frozen=True)
+class EmailLinks:
+    cart: str
+    unsubscribe: str
 
 
 @dataclass(frozen=True)
@@ -32,18 +50,63 @@ class RenderedEmail:
     text: str
 
 
-@lru_cache(maxsize=1)
-def _templates() -> Environment:
+def job_of(step: int, steps: int) -> Job:
+    if step == 1:
+        return "reminder"
+    return "decision" if step == steps else "reassurance"
+
+
+def template_environment(loader: Any = None) -> Environment:
     return Environment(
-        loader=PackageLoader("relance", "templates"),
+        loader=loader or PackageLoader("relance", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
     )
 
 
-def compose(shop: Shop, cart: Cart, step: int, now: datetime, cart_link: str | None = None) -> RenderedEmail:
-    """The email for ``step``; ``cart_link`` (a tracked link) replaces the shop's restore URL."""
+@lru_cache(maxsize=1)
+def builtin_templates() -> Environment:
+    return template_environment()
+
+
+def _subject(shop: Shop, cart: Cart, step: int, language: Language, variant: str) -> str:
+    job = job_of(step, shop.policy.steps)
+    chosen = next((v for v in shop.policy.variants if v.name == variant), None)
+    pattern = (chosen.subjects.get(step, {}).get(language) if chosen else None) or STRINGS[language][
+        f"subject_{job}"
+    ]
+    return pattern.format(shop=shop.name, first_name=cart.customer.first_name or "").strip()
+
+
+def _incentive_text(cart: Cart, language: Language, money: Any, regional: str) -> str | None:
+    granted = cart.incentive
+    if granted is None:
+        return None
+    if granted.kind == "percent":
+        value = format_percent(granted.value / 100, locale=regional)
+    else:
+        value = money(granted.value)
+    return STRINGS[language][f"incentive_{granted.kind}"].format(value=value, code=granted.code)
+
+
+def _blocks(shop: Shop, cart: Cart, language: Language) -> list[str]:
+    categories = {item.category for item in cart.items if item.category}
+    source = cart.customer.source.utm_source if cart.customer.source else None
+    return [
+        block.text
+        for block in shop.blocks
+        if block.language == language
+        and (block.category is None or block.category in categories)
+        and (block.source is None or block.source == source)
+        and (block.category or block.source)
+    ]
+
+
+def email_context(
+    shop: Shop, cart: Cart, step: int, now: datetime, *, links: EmailLinks, variant: str = "A"
+) -> dict[str, Any]:
+    """Everything a template may use; documented in docs/emails.md."""
     language = language_of(cart.customer.locale, shop.language)
     words = STRINGS[language]
     regional = formatting_locale(cart.customer.locale, language)
@@ -53,22 +116,32 @@ def compose(shop: Shop, cart: Cart, step: int, now: datetime, cart_link: str | N
     def money(amount: Decimal) -> str:
         return format_currency(amount, currency, locale=regional)
 
+    job = job_of(step, shop.policy.steps)
+    returning = customer_segment(cart) == "returning"
+    high = value_segment(cart, shop.policy) == "high"
     first_name = cart.customer.first_name
-    greeting = words["greeting_named"].format(name=first_name) if first_name else words["greeting"]
-    subject = words[f"subject_{step}"].format(shop=shop.name)
-    preheader = words[f"preheader_{step}"]
     kept_until = format_date(
         (now + CART_KEPT_AFTER_LAST_STEP).astimezone(zone).date(), "long", locale=regional
     )
-    context = {
+    intro_key = f"intro_{job}_returning" if returning else f"intro_{job}"
+    texts = shop.reassurance.get(language)
+    reassurance = [
+        (words[topic], getattr(texts, topic))
+        for topic in REASSURANCE_TOPICS
+        if texts and getattr(texts, topic)
+    ]
+    return {
         "lang": language,
         "w": words,
         "step": step,
+        "job": job,
+        "variant": variant,
+        "segment": {"customer": customer_segment(cart), "value": value_segment(cart, shop.policy)},
         "shop": shop,
-        "greeting": greeting,
-        "subject": subject,
-        "preheader": preheader,
-        "intro": words[f"intro_{step}"].format(date=kept_until),
+        "greeting": words["greeting_named"].format(name=first_name) if first_name else words["greeting"],
+        "subject": _subject(shop, cart, step, language, variant),
+        "preheader": words[f"preheader_{job}"],
+        "intro": words[intro_key].format(date=kept_until),
         "items": [
             {
                 "item": item,
@@ -78,12 +151,37 @@ def compose(shop: Shop, cart: Cart, step: int, now: datetime, cart_link: str | N
             for item in cart.items
         ],
         "total": money(cart.total),
-        "restore_url": cart_link or cart.restore_url,
+        "cart_url": links.cart,
+        "unsubscribe_url": links.unsubscribe,
+        "show_reassurance": bool(reassurance) and (job == "reassurance" or high),
+        "reassurance": reassurance,
+        "faq_url": str(texts.faq_url) if texts and texts.faq_url else None,
+        "blocks": _blocks(shop, cart, language),
+        "incentive": _incentive_text(cart, language, money, regional) if job == "decision" else None,
+        "kept_until": kept_until,
     }
-    env = _templates()
+
+
+def render(templates: Environment, context: dict[str, Any]) -> RenderedEmail:
+    html = templates.get_template("reminder.html").render(context)
     return RenderedEmail(
-        subject=subject,
-        preheader=preheader,
-        html=env.get_template("reminder.html").render(context),
-        text=env.get_template("reminder.txt").render(context),
+        subject=context["subject"],
+        preheader=context["preheader"],
+        html=_INLINER.inline(html),
+        text=templates.get_template("reminder.txt").render(context),
     )
+
+
+def compose(
+    shop: Shop,
+    cart: Cart,
+    step: int,
+    now: datetime,
+    *,
+    links: EmailLinks,
+    variant: str = "A",
+    templates: Environment | None = None,
+) -> RenderedEmail:
+    """The email for ``step``, with the shop's own templates when it uploaded some."""
+    context = email_context(shop, cart, step, now, links=links, variant=variant)
+    return render(templates or builtin_templates(), context)

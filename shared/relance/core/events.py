@@ -22,6 +22,7 @@ from pydantic import (
     HttpUrl,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 
 MAX_EVENTS_PER_REQUEST = 100
@@ -75,6 +76,9 @@ class CustomerInfo(_Strict):
     time_zone: TimeZoneName | None = None
     orders_count: int | None = Field(default=None, ge=0, le=1_000_000)
     source: AcquisitionSource | None = None
+    marketing_consent: bool | None = Field(
+        default=None, description="the customer's answer to marketing emails, when the shop asked"
+    )
 
 
 class CartItem(_Strict):
@@ -122,13 +126,33 @@ class CustomerIdentified(_CartEvent):
     customer: CustomerInfo
 
 
+class ConsentChanged(_CartEvent):
+    """The customer gave or withdrew marketing consent (applies to every cart of the address)."""
+
+    type: Literal["consent_changed"]
+    customer: CustomerInfo
+
+    @model_validator(mode="after")
+    def _says_which(self) -> ConsentChanged:
+        if self.customer.marketing_consent is None:
+            raise ValueError("customer.marketing_consent: required (true or false) for consent_changed")
+        return self
+
+
 ShopEvent = Annotated[
-    CartUpdated | CheckoutStarted | OrderPlaced | CartEmptied | CustomerIdentified,
+    CartUpdated | CheckoutStarted | OrderPlaced | CartEmptied | CustomerIdentified | ConsentChanged,
     Field(discriminator="type"),
 ]
 _event_adapter: TypeAdapter[ShopEvent] = TypeAdapter(ShopEvent)
 EVENT_TYPES = frozenset(
-    ("cart_updated", "checkout_started", "order_placed", "cart_emptied", "customer_identified")
+    (
+        "cart_updated",
+        "checkout_started",
+        "order_placed",
+        "cart_emptied",
+        "customer_identified",
+        "consent_changed",
+    )
 )
 
 

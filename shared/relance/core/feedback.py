@@ -15,7 +15,16 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from relance.core.cart import Cart
 
 FeedbackKind = Literal[
-    "send", "delivery", "open", "click", "bounce", "complaint", "reject", "rendering_failure", "delay"
+    "send",
+    "delivery",
+    "open",
+    "click",
+    "bounce",
+    "complaint",
+    "reject",
+    "rendering_failure",
+    "delay",
+    "unsubscribe",
 ]
 _KINDS: dict[str, FeedbackKind] = {
     "Send": "send",

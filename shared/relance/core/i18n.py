@@ -1,4 +1,4 @@
-"""Words of the emails in each supported language. Keys ending in ``_<step>`` are per step."""
+"""Words of the emails in each supported language."""
 
 from __future__ import annotations
 
@@ -8,21 +8,35 @@ from babel import Locale, UnknownLocaleError
 
 Language = Literal["fr", "en"]
 
+# Keys ending in ``_<job>`` are per step's job: reminder (1), reassurance (2), decision (last).
+# ``_returning`` variants are the more direct wording for customers who already bought.
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "greeting": "Bonjour,",
         "greeting_named": "Bonjour {name},",
-        "subject_1": "Votre panier vous attend chez {shop}",
-        "subject_2": "Des questions sur votre panier ? {shop} vous répond",
-        "subject_3": "Dernier rappel : votre panier {shop}",
-        "preheader_1": "Vos articles sont toujours là, prêts à être commandés.",
-        "preheader_2": "Livraison, retours, paiement : tout ce qu'il faut savoir.",
-        "preheader_3": "Votre panier ne sera plus conservé très longtemps.",
-        "intro_1": "Vous avez laissé ces articles dans votre panier. Ils vous attendent :",
-        "intro_2": "Vous hésitez ? Notre équipe répond à vos questions sur la livraison, "
-        "les retours et le paiement.",
-        "intro_3": "C'est notre dernier message à propos de ce panier : "
+        "subject_reminder": "Votre panier vous attend chez {shop}",
+        "subject_reassurance": "Des questions sur votre panier ? {shop} vous répond",
+        "subject_decision": "Dernier rappel : votre panier {shop}",
+        "preheader_reminder": "Vos articles sont toujours là, prêts à être commandés.",
+        "preheader_reassurance": "Livraison, retours, paiement : tout ce qu'il faut savoir.",
+        "preheader_decision": "Votre panier ne sera plus conservé très longtemps.",
+        "intro_reminder": "Vous avez laissé ces articles dans votre panier. Ils vous attendent :",
+        "intro_reminder_returning": "Votre panier est prêt : il ne manque que votre validation.",
+        "intro_reassurance": "Vous hésitez ? Voici ce qu'il faut savoir avant de commander.",
+        "intro_reassurance_returning": "Un doute avant de valider ? Nos engagements restent les mêmes.",
+        "intro_decision": "C'est notre dernier message à propos de ce panier : "
         "nous le conservons jusqu'au {date}, ensuite il sera vidé.",
+        "intro_decision_returning": "Dernier message : votre panier est conservé jusqu'au {date}.",
+        "reassurance_title": "Commandez l'esprit tranquille",
+        "delivery": "Livraison",
+        "returns": "Retours",
+        "guarantee": "Garantie",
+        "payment": "Paiement",
+        "reviews": "Avis clients",
+        "faq": "Questions fréquentes",
+        "incentive_free_shipping": "Livraison offerte avec le code {code}",
+        "incentive_percent": "{value} de réduction avec le code {code}",
+        "incentive_amount": "{value} de réduction avec le code {code}",
         "quantity": "Quantité\u00a0:",
         "total": "Total",
         "total_label": "Total\u00a0:",
@@ -30,20 +44,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "cta_label": "Retrouver mon panier\u00a0:",
         "contact": "Une question ? Écrivez-nous :",
         "why": "Vous recevez ce message car vous avez laissé un panier sur notre site.",
+        "unsubscribe": "Ne plus recevoir ces rappels",
+        "colon": "\u00a0:",
     },
     "en": {
         "greeting": "Hello,",
         "greeting_named": "Hello {name},",
-        "subject_1": "Your cart is waiting at {shop}",
-        "subject_2": "Questions about your cart? {shop} has answers",
-        "subject_3": "Last reminder: your {shop} cart",
-        "preheader_1": "Your items are still here, ready to order.",
-        "preheader_2": "Delivery, returns, payment: everything you need to know.",
-        "preheader_3": "Your cart will not be kept much longer.",
-        "intro_1": "You left these items in your cart. They are waiting for you:",
-        "intro_2": "Not sure yet? Our team answers your questions about delivery, returns and payment.",
-        "intro_3": "This is our last message about this cart: we keep it until {date}, "
+        "subject_reminder": "Your cart is waiting at {shop}",
+        "subject_reassurance": "Questions about your cart? {shop} has answers",
+        "subject_decision": "Last reminder: your {shop} cart",
+        "preheader_reminder": "Your items are still here, ready to order.",
+        "preheader_reassurance": "Delivery, returns, payment: everything you need to know.",
+        "preheader_decision": "Your cart will not be kept much longer.",
+        "intro_reminder": "You left these items in your cart. They are waiting for you:",
+        "intro_reminder_returning": "Your cart is ready: it only needs your confirmation.",
+        "intro_reassurance": "Not sure yet? Here is what to know before you order.",
+        "intro_reassurance_returning": "A doubt before you confirm? Our promises have not changed.",
+        "intro_decision": "This is our last message about this cart: we keep it until {date}, "
         "then it will be cleared.",
+        "intro_decision_returning": "Last message: your cart is kept until {date}.",
+        "reassurance_title": "Order with peace of mind",
+        "delivery": "Delivery",
+        "returns": "Returns",
+        "guarantee": "Guarantee",
+        "payment": "Payment",
+        "reviews": "Reviews",
+        "faq": "Frequently asked questions",
+        "incentive_free_shipping": "Free delivery with the code {code}",
+        "incentive_percent": "{value} off with the code {code}",
+        "incentive_amount": "{value} off with the code {code}",
         "quantity": "Quantity:",
         "total": "Total",
         "total_label": "Total:",
@@ -51,8 +80,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "cta_label": "Back to my cart:",
         "contact": "A question? Write to us:",
         "why": "You are receiving this message because you left a cart on our website.",
+        "unsubscribe": "Stop these reminders",
+        "colon": ":",
     },
 }
+REASSURANCE_TOPICS = ("delivery", "returns", "guarantee", "payment", "reviews")
 
 
 def language_of(locale: str | None, fallback: str) -> Language:

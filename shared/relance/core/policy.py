@@ -1,19 +1,18 @@
-"""The shop's recovery policy and the pure decision "what happens to this cart now".
+"""A shop's recovery policy: data, stored per shop, validated here field by field.
 
-:func:`decide` is a function of (cart, policy, step, now, suppressed) and nothing else.
+Every field has a default; docs/policy.md lists them all. The decisions that use it live in
+:mod:`relance.core.decisions`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from relance.core.cart import Cart
+from relance.core.policy_parts import Incentive, PressureCap, QuietHours, Variant
 
 # Named after the documents they come from (see docs/policy.md). Delays count from the
 # moment the customer last touched the cart, so a modified cart restarts the clock.
@@ -66,6 +65,23 @@ class ShopPolicy(BaseModel):
         le=30,
         description="an order this long after the last email still counts as recovered",
     )
+    consent_mode: Literal["opt_out", "eu"] = Field(
+        default="opt_out",
+        description="eu: prospects only with marketing consent, customers unless they opted out",
+    )
+    quiet_hours: QuietHours | None = QuietHours()
+    pressure_cap: PressureCap = PressureCap()
+    step3_only_if_opened: bool = Field(
+        default=False, description="skip the last email when neither earlier one was opened"
+    )
+    high_cart_value: Decimal = Field(
+        default=Decimal(150), gt=0, description="carts at or above this are 'high': more reassurance"
+    )
+    manual_call_value: Decimal | None = Field(
+        default=None, gt=0, description="carts at or above this are flagged to staff for a call"
+    )
+    incentive: Incentive = Incentive()
+    variants: tuple[Variant, ...] = Field(default=(), max_length=4)
 
     @model_validator(mode="after")
     def _delays_make_sense(self) -> ShopPolicy:
@@ -82,6 +98,17 @@ class ShopPolicy(BaseModel):
             raise ValueError("delays_minutes: the last step must come within 7 days")
         return self
 
+    @model_validator(mode="after")
+    def _variants_distinct(self) -> ShopPolicy:
+        names = [v.name for v in self.variants]
+        if len(set(names)) != len(names):
+            raise ValueError("variants: each variant needs its own name")
+        if len(names) == 1:
+            raise ValueError("variants: an A/B test needs at least two variants (or none)")
+        if self.manual_call_value is not None and self.manual_call_value < self.high_cart_value:
+            raise ValueError("manual_call_value: must be at least high_cart_value")
+        return self
+
     @property
     def delays(self) -> tuple[timedelta, ...]:
         if self.delays_minutes is not None:
@@ -95,102 +122,3 @@ class ShopPolicy(BaseModel):
     @property
     def steps(self) -> int:
         return len(self.delays)
-
-
-StopReason = Literal[
-    "ordered",
-    "emptied",
-    "suppressed",
-    "no_contact",
-    "below_minimum",
-    "empty_cart",
-    "already_sent",
-    "out_of_order",
-    "sequence_finished",
-]
-
-
-@dataclass(frozen=True)
-class Stop:
-    reason: StopReason
-
-
-@dataclass(frozen=True)
-class Wait:
-    until: datetime
-    reason: Literal["activity_since"] = "activity_since"
-
-
-@dataclass(frozen=True)
-class Send:
-    """Send ``step``; the ``holdout`` variant is decided and recorded but never emailed."""
-
-    step: int
-    variant: str
-
-    @property
-    def held_out(self) -> bool:
-        return self.variant == HOLDOUT
-
-
-Decision = Stop | Wait | Send
-
-
-def due_at(cart: Cart, policy: ShopPolicy, step: int) -> datetime:
-    return cart.abandoned_at + policy.delays[step - 1]
-
-
-def is_eligible(cart: Cart, policy: ShopPolicy) -> bool:
-    """Worth following up at all: active, reachable, not empty, above the shop's floor."""
-    return _blocker(cart, policy) is None
-
-
-def _blocker(cart: Cart, policy: ShopPolicy) -> StopReason | None:
-    if cart.status == "ordered":
-        return "ordered"
-    if cart.status == "emptied":
-        return "emptied"
-    if cart.customer.email is None:
-        return "no_contact"
-    if not cart.items:
-        return "empty_cart"
-    if cart.total < policy.min_cart_value:
-        return "below_minimum"
-    return None
-
-
-def needs_timer(cart: Cart, policy: ShopPolicy) -> bool:
-    """True when an event made the cart eligible and nothing is following it up yet."""
-    return cart.timer is None and cart.next_step <= policy.steps and is_eligible(cart, policy)
-
-
-HOLDOUT = "holdout"
-
-
-def in_holdout(shop_id: str, email: str, percent: Decimal) -> bool:
-    """A stable draw per customer of a shop: the same address is always in or always out."""
-    if not percent:
-        return False
-    digest = hashlib.sha256(f"{shop_id}\n{email.strip().lower()}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") % 10_000 < percent * 100
-
-
-def decide(cart: Cart, policy: ShopPolicy, step: int, now: datetime, suppressed: bool) -> Decision:
-    """What to do when the timer for ``step`` fires at ``now``."""
-    blocker = _blocker(cart, policy)
-    if blocker is not None:
-        return Stop(blocker)
-    if suppressed:
-        return Stop("suppressed")
-    if step > policy.steps:
-        return Stop("sequence_finished")
-    if cart.reminder(step) is not None or cart.next_step > step:
-        return Stop("already_sent")
-    if cart.next_step < step:
-        return Stop("out_of_order")
-    due = due_at(cart, policy, step)
-    if now + ON_TIME_TOLERANCE < due:
-        return Wait(until=due)
-    if in_holdout(cart.shop_id, str(cart.customer.email), policy.holdout_percent):
-        return Send(step=step, variant=HOLDOUT)
-    return Send(step=step, variant="A")

@@ -1,4 +1,4 @@
-"""Signed, expiring link tokens (click tracking now; unsubscribe links later).
+"""Signed, expiring link tokens: tracked cart links and unsubscribe links.
 
 ``base64url(json payload) . base64url(HMAC-SHA256 over it)[:16 bytes]``. A token names
 what it is about (shop, cart, step), never where to go: the redirect target always comes
@@ -19,6 +19,8 @@ from typing import Any
 MAC_BYTES = 16
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]+")
 CLICK_LINK_LIFETIME = timedelta(days=60)
+# An unsubscribe link must keep working long after the cart is forgotten.
+UNSUBSCRIBE_LINK_LIFETIME = timedelta(days=730)
 
 
 class InvalidToken(Exception):
@@ -36,6 +38,8 @@ class LinkClaims:
     cart_id: str
     step: int
     expires_at: int
+    contact: str = ""
+    """For unsubscribe links: the hash that keys the customer, never the address itself."""
 
 
 def _b64(raw: bytes) -> str:
@@ -60,6 +64,8 @@ def make_token(key: bytes, claims: LinkClaims) -> str:
         "n": claims.step,
         "x": claims.expires_at,
     }
+    if claims.contact:
+        payload["h"] = claims.contact
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     return f"{body}.{_b64(_mac(key, body))}"
 
@@ -70,7 +76,12 @@ def read_token(key: bytes, token: str, now: datetime) -> LinkClaims:
         genuine = hmac.compare_digest(_unb64(mac), _mac(key, body))
         payload: dict[str, Any] = json.loads(_unb64(body)) if genuine else {}
         claims = LinkClaims(
-            str(payload["k"]), str(payload["s"]), str(payload["c"]), int(payload["n"]), int(payload["x"])
+            str(payload["k"]),
+            str(payload["s"]),
+            str(payload["c"]),
+            int(payload["n"]),
+            int(payload["x"]),
+            str(payload.get("h", "")),
         )
     except (ValueError, KeyError, TypeError):
         raise InvalidToken from None
@@ -81,3 +92,8 @@ def read_token(key: bytes, token: str, now: datetime) -> LinkClaims:
 
 def click_claims(shop_id: str, cart_id: str, step: int, now: datetime) -> LinkClaims:
     return LinkClaims("click", shop_id, cart_id, step, int((now + CLICK_LINK_LIFETIME).timestamp()))
+
+
+def unsubscribe_claims(shop_id: str, cart_id: str, step: int, contact: str, now: datetime) -> LinkClaims:
+    expires = int((now + UNSUBSCRIBE_LINK_LIFETIME).timestamp())
+    return LinkClaims("unsubscribe", shop_id, cart_id, step, expires, contact)

@@ -9,8 +9,8 @@ from typing import Literal
 
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart, Timer, apply_event, credit_same_customer, credited_elsewhere, new_cart
+from relance.core.decisions import due_at, needs_timer
 from relance.core.events import OrderPlaced, ShopEvent
-from relance.core.policy import due_at, needs_timer
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
 from relance.services.updates import update_cart
@@ -73,6 +73,7 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             saved = svc.carts.save(updated, shop.policy.retention_days)
         except ConcurrentUpdate:
             continue
+        _note_customer(svc, shop, saved, event, armed)
         order = saved.order
         newly_ordered = order is not None and (stored is None or stored.order is None)
         recovered = order.amount if newly_ordered and order is not None and order.recovered else None
@@ -80,6 +81,20 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             recovered = _credit_same_customer(svc, shop, saved, event)
         return Applied(index, event.id, "applied", timer_armed=armed, recovered_amount=recovered)
     raise ConcurrentUpdate(event.cart_id)
+
+
+def _note_customer(svc: Services, shop: Shop, cart: Cart, event: ShopEvent, armed: bool) -> None:
+    """What applies to the customer across carts: consent, purchases, their newest cart."""
+    email = cart.customer.email
+    if email is None:
+        return
+    said = event.customer.marketing_consent if event.customer else None
+    if said is not None:
+        svc.contacts.note_consent(shop.shop_id, str(email), said, event.occurred_at)
+    if isinstance(event, OrderPlaced):
+        svc.contacts.note_order(shop.shop_id, str(email), event.occurred_at)
+    if armed:
+        svc.contacts.claim_newest(shop.shop_id, str(email), cart.cart_id, cart.abandoned_at)
 
 
 def _credit_same_customer(svc: Services, shop: Shop, ordered: Cart, event: OrderPlaced) -> Decimal | None:

@@ -1,14 +1,24 @@
-"""Tracked links: the email's cart link goes through ``GET /r/{token}``, which records the
-click on the step and redirects to the shop's own restore URL."""
+"""Links in the emails: the tracked cart link (``GET /r/{token}``: note the click, redirect
+to the shop's own restore URL) and the unsubscribe link (``/u/{token}``: RFC 8058 one-click
+POST, or a confirm page for people)."""
 
 from __future__ import annotations
 
 from contextlib import suppress
 
+from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart
-from relance.core.feedback import record_click
-from relance.core.tokens import ExpiredToken, click_claims, make_token, read_token
+from relance.core.emails import EmailLinks
+from relance.core.feedback import record_click, record_feedback
+from relance.core.tokens import (
+    InvalidToken,
+    LinkClaims,
+    click_claims,
+    make_token,
+    read_token,
+    unsubscribe_claims,
+)
 from relance.services.updates import retention_days, update_cart
 from relance.wiring import Services
 
@@ -17,21 +27,33 @@ class LinkGone(Exception):
     """A genuine link whose cart no longer exists (expired, erased): 410."""
 
 
-def cart_link(svc: Services, cart: Cart, step: int) -> str:
-    """The link to put in step ``step``'s email for ``cart``."""
-    base = svc.settings.PUBLIC_API_URL.rstrip("/")
+def _base(svc: Services) -> str:
+    return svc.settings.PUBLIC_API_URL.rstrip("/")
+
+
+def email_links(svc: Services, cart: Cart, step: int) -> EmailLinks:
+    """The links to put in step ``step``'s email for ``cart``."""
+    base = _base(svc)
     if not base or not svc.settings.LINK_KEY_SECRET_ARN:
-        return str(cart.restore_url)
-    claims = click_claims(cart.shop_id, cart.cart_id, step, svc.clock())
-    return f"{base}/r/{make_token(svc.link_key.get(), claims)}"
+        raise RuntimeError("PUBLIC_API_URL and LINK_KEY_SECRET_ARN are needed for unsubscribe links")
+    key, now = svc.link_key.get(), svc.clock()
+    digest = contact_digest(cart.shop_id, str(cart.customer.email))
+    click = make_token(key, click_claims(cart.shop_id, cart.cart_id, step, now))
+    unsubscribe = make_token(key, unsubscribe_claims(cart.shop_id, cart.cart_id, step, digest, now))
+    return EmailLinks(cart=f"{base}/r/{click}", unsubscribe=f"{base}/u/{unsubscribe}")
+
+
+def _claims(svc: Services, token: str, kind: str) -> LinkClaims:
+    claims = read_token(svc.link_key.get(), token, svc.clock())
+    if claims.kind != kind:
+        raise InvalidToken
+    return claims
 
 
 def follow(svc: Services, token: str) -> str:
     """Where a click on ``token`` goes; records the click. Raises InvalidToken, ExpiredToken, LinkGone."""
     now = svc.clock()
-    claims = read_token(svc.link_key.get(), token, now)
-    if claims.kind != "click":
-        raise ExpiredToken
+    claims = _claims(svc, token, "click")
     cart = svc.carts.get(claims.shop_id, claims.cart_id)
     if cart is None or cart.restore_url is None:
         raise LinkGone(claims.cart_id)
@@ -41,3 +63,28 @@ def follow(svc: Services, token: str) -> str:
             svc, claims.shop_id, claims.cart_id, lambda c: record_click(c, claims.step, now), retention
         )
     return cart.restore_url
+
+
+def check_unsubscribe(svc: Services, token: str) -> None:
+    """Raises InvalidToken or ExpiredToken unless ``token`` is a genuine unsubscribe link."""
+    _claims(svc, token, "unsubscribe")
+
+
+def unsubscribe(svc: Services, token: str) -> str:
+    """Stop every email to the customer of ``token`` (before the next step); returns the shop id.
+
+    Works after the cart is gone: the token carries the customer's hash, not the cart's data.
+    """
+    now = svc.clock()
+    claims = _claims(svc, token, "unsubscribe")
+    svc.contacts.unsubscribe(claims.shop_id, claims.contact, now)
+    retention = retention_days(svc, claims.shop_id)
+    with suppress(ConcurrentUpdate):  # the suppression above is what matters; the KPI is a bonus
+        update_cart(
+            svc,
+            claims.shop_id,
+            claims.cart_id,
+            lambda c: record_feedback(c, claims.step, "unsubscribe", now),
+            retention,
+        )
+    return claims.shop_id

@@ -1,0 +1,125 @@
+"""A shop's pool of single-use discount codes, in the main table.
+
+- free:   pk ``CODES#<shop>#free``   sk ``<code>``
+- issued: pk ``CODES#<shop>#issued`` sk ``<code>`` (cart it went to, when)
+
+Taking a code moves it from free to issued in one transaction conditional on it still being
+free, so two Lambdas racing for the last code never both get it. Uploading refuses a code
+that was already issued: a single-use code is handed out once, ever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from relance.adapters.errors import error_code
+
+# A transaction holds up to 100 actions; each code takes two (put + check).
+_UPLOAD_CHUNK = 50
+_CANDIDATES = 5
+
+
+class CodePool:
+    def __init__(self, table: Any, table_name: str) -> None:
+        self._table = table
+        self._client = table.meta.client
+        self._name = table_name
+
+    def upload(self, shop_id: str, codes: Iterable[str]) -> tuple[int, list[str]]:
+        """Add ``codes`` to the free pool; returns (how many added, codes refused as already issued)."""
+        added, refused = 0, []
+        pending = sorted(set(codes))
+        for start in range(0, len(pending), _UPLOAD_CHUNK):
+            for code in pending[start : start + _UPLOAD_CHUNK]:
+                if self._add(shop_id, code):
+                    added += 1
+                else:
+                    refused.append(code)
+        return added, refused
+
+    def _add(self, shop_id: str, code: str) -> bool:
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._name,
+                            "Key": {"pk": {"S": f"CODES#{shop_id}#issued"}, "sk": {"S": code}},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._name,
+                            "Item": {"pk": {"S": f"CODES#{shop_id}#free"}, "sk": {"S": code}},
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error_code(error) == "TransactionCanceledException":
+                return False
+            raise
+        return True
+
+    def free_count(self, shop_id: str) -> int:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(f"CODES#{shop_id}#free"),
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:
+            page = self._table.query(**query)
+            count += int(page["Count"])
+            if "LastEvaluatedKey" not in page:
+                return count
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def take(self, shop_id: str, cart_id: str, at: datetime) -> str | None:
+        """One free code, now issued to ``cart_id``; ``None`` when the pool is empty."""
+        while True:
+            page = self._table.query(
+                KeyConditionExpression=Key("pk").eq(f"CODES#{shop_id}#free"), Limit=_CANDIDATES
+            )
+            candidates = [str(item["sk"]) for item in page.get("Items", [])]
+            if not candidates:
+                return None
+            for code in candidates:
+                if self._issue(shop_id, code, cart_id, at):
+                    return code
+
+    def _issue(self, shop_id: str, code: str, cart_id: str, at: datetime) -> bool:
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self._name,
+                            "Key": {"pk": {"S": f"CODES#{shop_id}#free"}, "sk": {"S": code}},
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._name,
+                            "Item": {
+                                "pk": {"S": f"CODES#{shop_id}#issued"},
+                                "sk": {"S": code},
+                                "cart_id": {"S": cart_id},
+                                "issued_at": {"S": at.isoformat()},
+                            },
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error_code(error) == "TransactionCanceledException":
+                return False  # another Lambda took it first: try the next one
+            raise
+        return True

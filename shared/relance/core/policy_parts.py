@@ -1,0 +1,102 @@
+"""The parts of a shop's policy that are more than one number: quiet hours, pressure cap,
+incentive, A/B variants. Each validates itself; :mod:`relance.core.policy` assembles them."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CustomerSegment = Literal["prospect", "returning"]
+ValueSegment = Literal["standard", "high"]
+Language = Literal["fr", "en"]
+Step = Annotated[int, Field(ge=1, le=3)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class QuietHours(_Part):
+    """No email between ``start`` and ``end`` in the customer's local time (shop's when unknown).
+    A message that falls inside is deferred to ``end``, never dropped."""
+
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHours:
+        if self.start == self.end:
+            raise ValueError("quiet_hours: start and end must differ (set quiet_hours to null to disable)")
+        return self
+
+    def contains(self, local: time) -> bool:
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end  # spans midnight
+
+
+class PressureCap(_Part):
+    """At most ``max_emails`` reminder emails to one customer over ``period_days``, all carts
+    together. When reached, the step waits for room (``defer``) or is dropped (``stop``)."""
+
+    max_emails: int = Field(default=3, ge=1, le=20)
+    period_days: int = Field(default=7, ge=1, le=90)
+    when_reached: Literal["defer", "stop"] = "defer"
+
+
+class Incentive(_Part):
+    """A controlled discount in the last email. Off by default (seed 003: discounts teach
+    customers to abandon on purpose)."""
+
+    enabled: bool = False
+    customers: frozenset[CustomerSegment] = frozenset({"prospect"})
+    cart_values: frozenset[ValueSegment] = frozenset({"standard"})
+    once_per_days: int = Field(default=90, ge=1, le=730)
+    source: Literal["pool", "static"] = "pool"
+    static_code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{3,40}$")
+    kind: Literal["percent", "amount", "free_shipping"] = "free_shipping"
+    value: Decimal = Field(
+        default=Decimal(0),
+        ge=0,
+        max_digits=10,
+        decimal_places=2,
+        description="percent off, amount off, or the average shipping cost paid for a free delivery",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Incentive:
+        if self.source == "static" and self.static_code is None:
+            raise ValueError("incentive.static_code: required when source is 'static'")
+        if self.source == "pool" and self.static_code is not None:
+            raise ValueError("incentive.static_code: only with source 'static' (pool codes are uploaded)")
+        if self.kind == "percent" and not 0 < self.value <= 50:
+            raise ValueError("incentive.value: a percentage between 0 and 50")
+        if self.kind == "amount" and self.value <= 0:
+            raise ValueError("incentive.value: the amount off must be positive")
+        if self.enabled and (not self.customers or not self.cart_values):
+            raise ValueError("incentive: name at least one customer segment and one cart value segment")
+        return self
+
+
+class Variant(_Part):
+    """One arm of an A/B test: a share of customers and, optionally, its own subject lines."""
+
+    name: str = Field(pattern=r"^[A-Z][A-Za-z0-9]{0,15}$")
+    weight: int = Field(default=50, ge=1, le=100)
+    subjects: dict[Step, dict[Language, Annotated[str, Field(min_length=1, max_length=150)]]] = {}
+
+    @model_validator(mode="after")
+    def _subjects_format(self) -> Variant:
+        for step, by_language in self.subjects.items():
+            for language, subject in by_language.items():
+                try:
+                    subject.format(shop="shop", first_name="name")
+                except (KeyError, IndexError, ValueError) as error:
+                    raise ValueError(
+                        f"variants.{self.name}.subjects.{step}.{language}: only {{shop}} and "
+                        f"{{first_name}} may appear in braces ({error})"
+                    ) from None
+        return self
