@@ -16,7 +16,9 @@ from tests.conftest import T0, demo_shop
 from tests.factories import cart_updated, item, parsed
 
 pytestmark = pytest.mark.unit
-LINKS = EmailLinks(cart="https://api.relance.example/r/CART", unsubscribe="https://api.relance.example/u/STOP")
+LINKS = EmailLinks(
+    cart="https://api.relance.example/r/CART", unsubscribe="https://api.relance.example/u/STOP"
+)
 SHOP = demo_shop(
     reassurance={
         "fr": {
@@ -108,7 +110,10 @@ def test_a_variant_has_its_own_subject_line() -> None:
     shop = SHOP.model_copy(update={"policy": policy})
     cart = cart_of(first_name="Zoé")
     assert compose(shop, cart, 1, T0, links=LINKS, variant="B").subject == "Zoé, votre panier Atelier Test"
-    assert compose(shop, cart, 1, T0, links=LINKS, variant="A").subject == "Votre panier vous attend chez Atelier Test"
+    assert (
+        compose(shop, cart, 1, T0, links=LINKS, variant="A").subject
+        == "Votre panier vous attend chez Atelier Test"
+    )
     assert compose(shop, cart, 2, T0, links=LINKS, variant="B").subject.startswith("Des questions")
 
 

@@ -17,7 +17,9 @@ from tests.factories import cart_updated, item, parsed
 
 pytestmark = pytest.mark.unit
 SHOP = demo_shop()
-LINKS = EmailLinks(cart="https://api.relance.example/r/CART", unsubscribe="https://api.relance.example/u/STOP")
+LINKS = EmailLinks(
+    cart="https://api.relance.example/r/CART", unsubscribe="https://api.relance.example/u/STOP"
+)
 
 
 def compose(shop: Shop, cart: Cart, step: int, now: datetime, variant: str = "A"):  # type: ignore[no-untyped-def]

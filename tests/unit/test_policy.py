@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
 from relance.core.cart import Cart, Reminder, apply_event, new_cart
-from relance.core.decisions import Send, Stop, Wait, decide, needs_timer
+from relance.core.contact import ContactState
+from relance.core.decisions import Decision, Send, Stop, Wait, decide, needs_timer
 from relance.core.policy import DELAY_PRESETS, ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, order_placed, parsed, simple
@@ -26,6 +27,12 @@ def cart_of(*events: dict) -> Cart:
     return cart
 
 
+def decide_(
+    cart: Cart, policy: ShopPolicy, step: int, now: datetime, contact: ContactState | None = None
+) -> Decision:
+    return decide(cart, policy, step, now, contact=contact or ContactState(), shop_time_zone="Europe/Paris")
+
+
 def sent(cart: Cart, *steps: int) -> Cart:
     reminders = tuple(Reminder(step=s, variant="A", claimed_at=T0, message_id=f"m{s}") for s in steps)
     return cart.model_copy(update={"reminders": reminders})
@@ -39,12 +46,12 @@ def test_default_delays_follow_seed_003_and_presets_exist() -> None:
 
 def test_step_one_is_sent_once_its_delay_has_passed() -> None:
     cart = cart_of(cart_updated("e1", T0))
-    assert decide(cart, POLICY, 1, T0 + 3 * H, suppressed=False) == Send(step=1, variant="A")
+    assert decide_(cart, POLICY, 1, T0 + 3 * H) == Send(step=1, variant="A")
 
 
 def test_activity_since_the_timer_was_set_restarts_the_clock() -> None:
     cart = cart_of(cart_updated("e1", T0), cart_updated("e2", T0 + 2 * H))
-    assert decide(cart, POLICY, 1, T0 + 3 * H, suppressed=False) == Wait(until=T0 + 5 * H)
+    assert decide_(cart, POLICY, 1, T0 + 3 * H) == Wait(until=T0 + 5 * H)
 
 
 @pytest.mark.parametrize(
@@ -56,21 +63,21 @@ def test_activity_since_the_timer_was_set_restarts_the_clock() -> None:
 )
 def test_ordered_or_emptied_carts_stop(extra: dict, reason: str) -> None:
     cart = cart_of(cart_updated("e1", T0), extra)
-    assert decide(cart, POLICY, 1, T0 + 3 * H, suppressed=False) == Stop(reason)  # type: ignore[arg-type]
+    assert decide_(cart, POLICY, 1, T0 + 3 * H) == Stop(reason)  # type: ignore[arg-type]
 
 
 def test_other_stops() -> None:
     cart = cart_of(cart_updated("e1", T0))
-    assert decide(cart, POLICY, 1, T0 + 3 * H, suppressed=True) == Stop("suppressed")
-    no_email = cart_of(cart_updated("e1", T0, email=None))
-    assert decide(no_email, POLICY, 1, T0 + 3 * H, False) == Stop("no_contact")
-    cheap = cart_of(cart_updated("e1", T0, items=[item(price="5.00")]))
-    assert decide(cheap, ShopPolicy(min_cart_value=Decimal(10)), 1, T0 + 3 * H, False) == Stop(
-        "below_minimum"
+    assert decide_(cart, POLICY, 1, T0 + 3 * H, ContactState(suppressed_reason="bounce")) == Stop(
+        "suppressed"
     )
-    assert decide(sent(cart, 1), POLICY, 1, T0 + 3 * H, False) == Stop("already_sent")
-    assert decide(cart, POLICY, 2, T0 + 30 * H, False) == Stop("out_of_order")
-    assert decide(sent(cart, 1, 2, 3), POLICY, 4, T0 + 99 * H, False) == Stop("sequence_finished")
+    no_email = cart_of(cart_updated("e1", T0, email=None))
+    assert decide_(no_email, POLICY, 1, T0 + 3 * H) == Stop("no_contact")
+    cheap = cart_of(cart_updated("e1", T0, items=[item(price="5.00")]))
+    assert decide_(cheap, ShopPolicy(min_cart_value=Decimal(10)), 1, T0 + 3 * H) == Stop("below_minimum")
+    assert decide_(sent(cart, 1), POLICY, 1, T0 + 3 * H) == Stop("already_sent")
+    assert decide_(cart, POLICY, 2, T0 + 30 * H) == Stop("out_of_order")
+    assert decide_(sent(cart, 1, 2, 3), POLICY, 4, T0 + 99 * H) == Stop("sequence_finished")
 
 
 def test_a_timer_is_needed_only_once_a_cart_is_eligible() -> None:

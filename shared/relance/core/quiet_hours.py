@@ -21,8 +21,10 @@ def quiet_until(now: datetime, zone_name: str, quiet: QuietHours | None) -> date
     end_day = local.date()
     if quiet.start > quiet.end and local.time() >= quiet.start:
         end_day += timedelta(days=1)
-    allowed = datetime.combine(end_day, quiet.end, tzinfo=zone).astimezone(UTC)
-    # A clock change can make the wall-clock end ambiguous or missing; walk to a true exit.
+    wall_end = datetime.combine(end_day, quiet.end, tzinfo=zone)
+    # Around a clock change the wall-clock end is missing or doubled: start from the earlier
+    # reading, then walk minute by minute to the first moment truly outside the window.
+    allowed = min(wall_end.astimezone(UTC), wall_end.replace(fold=1).astimezone(UTC))
     while allowed <= now or quiet.contains(allowed.astimezone(zone).time()):
         allowed += _STEP
     return allowed
