@@ -1,98 +1,70 @@
-"""HTTP API: ``POST /v1/events``. Parse, authenticate, hand each event to the core."""
+"""HTTP API: shop events (``POST /v1/events``) here; settings, links and unsubscribe routes
+come from the layer's routers. Authentication, parsing and rules live in the layer."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from relance.core.events import BatchShapeError, parse_batch
 from relance.core.signing import AuthError
-from relance.core.tokens import ExpiredToken, InvalidToken
-from relance.services.ingest import ShopSuspended, apply, authenticate
-from relance.services.links import LinkGone, follow
+from relance.http import customer_links, shop_settings
+from relance.http.responses import json_response, metrics, signed_shop
+from relance.services.ingest import ShopSuspended, apply
+from relance.services.settings import SettingsRejected
+from relance.services.templates import TemplateRejected
 from relance.wiring import services
 
 logger = Logger(service="api")
-metrics = Metrics(service="api")
 app = APIGatewayHttpResolver()
-
-
-def _json(status: int, body: dict[str, Any]) -> Response[str]:
-    return Response(status_code=status, content_type="application/json", body=json.dumps(body))
+app.include_router(shop_settings.router)
+app.include_router(customer_links.router)
 
 
 @app.exception_handler(AuthError)
 def _unauthorized(error: AuthError) -> Response[str]:
     metrics.add_metric(name="RequestsUnauthorized", unit=MetricUnit.Count, value=1)
-    return _json(401, {"error": "unauthorized", "reason": error.reason})
+    return json_response(401, {"error": "unauthorized", "reason": error.reason})
 
 
 @app.exception_handler(ShopSuspended)
 def _forbidden(_: ShopSuspended) -> Response[str]:
     metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
-    return _json(403, {"error": "forbidden", "reason": "this shop is suspended"})
+    return json_response(403, {"error": "forbidden", "reason": "this shop is suspended"})
 
 
 @app.exception_handler(BatchShapeError)
 def _bad_batch(error: BatchShapeError) -> Response[str]:
-    return _json(422, {"error": "invalid_batch", "errors": [{"field": error.field, "reason": error.reason}]})
+    errors = [{"field": error.field, "reason": error.reason}]
+    return json_response(422, {"error": "invalid_batch", "errors": errors})
 
 
-# Plain pages for dead links: they say nothing of the shop, the cart or the customer.
-PAGE = (
-    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-    "<body><p>{text}</p></body></html>"
-)
+@app.exception_handler(SettingsRejected)
+def _bad_settings(error: SettingsRejected) -> Response[str]:
+    errors = [{"field": e.field, "reason": e.reason} for e in error.errors]
+    return json_response(422, {"error": "invalid_settings", "errors": errors})
 
 
-def _page(status: int, title: str, text: str) -> Response[str]:
-    return Response(
-        status_code=status,
-        content_type="text/html; charset=utf-8",
-        body=PAGE.format(title=title, text=text),
-        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-    )
-
-
-@app.get("/r/<token>")
-def follow_link(token: str) -> Response[str]:
-    """A tracked cart link: note the click, send the customer to their cart."""
-    try:
-        target = follow(services(), token)
-    except InvalidToken:
-        return _page(404, "Link not found", "This link is not valid.")
-    except (ExpiredToken, LinkGone):
-        return _page(410, "Link expired", "This link has expired.")
-    metrics.add_metric(name="LinkClicks", unit=MetricUnit.Count, value=1)
-    return Response(
-        status_code=302,
-        headers={"Location": target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-        body="",
-    )
+@app.exception_handler(TemplateRejected)
+def _bad_template(error: TemplateRejected) -> Response[str]:
+    errors = [{"field": error.field, "reason": error.reason}]
+    return json_response(422, {"error": "invalid_template", "errors": errors})
 
 
 @app.post("/v1/events")
 def post_events() -> Response[str]:
-    event = app.current_event
-    raw = event.decoded_body.encode() if event.decoded_body else b""
+    shop, raw = signed_shop(app)
     svc = services()
-    shop = authenticate(
-        svc,
-        event.headers.get("x-relance-shop"),
-        event.headers.get("x-relance-timestamp"),
-        event.headers.get("x-relance-signature"),
-        raw,
-    )
-    metrics.add_dimension(name="shop", value=shop.shop_id)
     try:
         body = json.loads(raw)
     except ValueError as error:
-        return _json(400, {"error": "invalid_json", "errors": [{"field": "body", "reason": str(error)}]})
+        errors = [{"field": "body", "reason": str(error)}]
+        return json_response(400, {"error": "invalid_json", "errors": errors})
     batch = parse_batch(body)
     results = [apply(svc, shop, index, parsed) for index, parsed in batch.events]
     accepted = [r for r in results if r.outcome == "applied"]
@@ -116,7 +88,7 @@ def post_events() -> Response[str]:
     }
     # 422 as soon as one event is refused; the others listed under "accepted" are stored,
     # and resending the whole batch is safe because events are idempotent on their id.
-    return _json(422 if batch.rejected else 202, body_out)
+    return json_response(422 if batch.rejected else 202, body_out)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -160,6 +160,11 @@ def deploy(session: Any, stack_name: str = "relance-local") -> Stack:
         stack.refs[logical] = sqs.create_queue(QueueName=name)["QueueUrl"]
         stack.arns[logical] = arn.format(service="sqs", rest=name)
 
+    sns = session.client("sns", region_name=REGION)
+    for logical in stack.resources_of("AWS::SNS::Topic"):
+        topic_arn = sns.create_topic(Name=stack.refs[logical])["TopicArn"]
+        stack.refs[logical] = stack.arns[logical] = topic_arn
+
     iam = session.client("iam", region_name=REGION)
     for logical, props in stack.resources_of("AWS::IAM::Role").items():
         name = stack.refs[logical]

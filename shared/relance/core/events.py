@@ -184,7 +184,7 @@ class BatchShapeError(ValueError):
         self.reason = reason
 
 
-def _field_errors(prefix: str, error: ValidationError) -> tuple[FieldError, ...]:
+def field_errors(prefix: str, error: ValidationError) -> tuple[FieldError, ...]:
     found = []
     for detail in error.errors(include_url=False):
         # The discriminator tag ("cart_updated") appears in pydantic's location: drop it.
@@ -217,7 +217,7 @@ def parse_batch(body: Any) -> ParsedBatch:
                 RejectedEvent(
                     index=index,
                     event_id=event_id if isinstance(event_id, str) else None,
-                    errors=_field_errors(f"events[{index}]", error),
+                    errors=field_errors(f"events[{index}]", error),
                 )
             )
     return ParsedBatch(events=tuple(valid), rejected=tuple(rejected))

@@ -65,9 +65,9 @@ def follow(svc: Services, token: str) -> str:
     return cart.restore_url
 
 
-def check_unsubscribe(svc: Services, token: str) -> None:
-    """Raises InvalidToken or ExpiredToken unless ``token`` is a genuine unsubscribe link."""
-    _claims(svc, token, "unsubscribe")
+def check_unsubscribe(svc: Services, token: str) -> str:
+    """The shop of a genuine unsubscribe link; raises InvalidToken or ExpiredToken otherwise."""
+    return _claims(svc, token, "unsubscribe").shop_id
 
 
 def unsubscribe(svc: Services, token: str) -> str:

@@ -9,8 +9,16 @@ from relance.wiring import Services
 
 
 def register(svc: Services, shop: Shop) -> str:
-    """Store ``shop`` and give it a new secret (rotating any previous one); return the secret."""
+    """Store ``shop`` and give it a new secret (rotating any previous one); return the secret.
+
+    Registering a known shop again updates its identity but keeps its policy and texts.
+    """
     secret = secrets.token_urlsafe(32)
+    known = svc.shops.get(shop.shop_id)
+    if known is not None:
+        shop = shop.model_copy(
+            update={"policy": known.policy, "reassurance": known.reassurance, "blocks": known.blocks}
+        )
     svc.shops.put(shop)
     svc.secrets.put(shop.shop_id, secret)
     return secret

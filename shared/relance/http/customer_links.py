@@ -1,0 +1,63 @@
+"""Routes a shop's customers reach from an email: the tracked cart link and unsubscribe.
+
+The pages say nothing of the cart or the customer. ``GET /u/{token}`` only shows a confirm
+page (mail scanners follow links); ``POST /u/{token}`` unsubscribes: the RFC 8058 one-click
+request of mail clients, or the confirm page's button.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.metrics import MetricUnit
+
+from relance.core.pages import unsubscribe_confirm, unsubscribe_done
+from relance.core.tokens import ExpiredToken, InvalidToken
+from relance.http.responses import html_response, metrics, page_response
+from relance.services.links import LinkGone, check_unsubscribe, follow, unsubscribe
+from relance.wiring import services
+
+router = APIGatewayHttpRouter()
+_PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+@router.exception_handler(InvalidToken)
+def _invalid(_: InvalidToken) -> Response[str]:
+    return page_response(404, "Link not found", "This link is not valid.")
+
+
+@router.exception_handler(ExpiredToken)
+def _expired(_: ExpiredToken) -> Response[str]:
+    return page_response(410, "Link expired", "This link has expired.")
+
+
+@router.exception_handler(LinkGone)
+def _gone(_: LinkGone) -> Response[str]:
+    return page_response(410, "Link expired", "This link has expired.")
+
+
+@router.get("/r/<token>")
+def follow_link(token: str) -> Response[str]:
+    """A tracked cart link: note the click, send the customer to their cart."""
+    target = follow(services(), token)
+    metrics.add_metric(name="LinkClicks", unit=MetricUnit.Count, value=1)
+    return Response(status_code=302, headers={"Location": target, **_PRIVATE}, body="")
+
+
+def _shop_words(shop_id: str) -> tuple[str, str]:
+    shop = services().shops.get(shop_id)
+    return (shop.name, shop.language) if shop else (shop_id, "en")
+
+
+@router.get("/u/<token>")
+def unsubscribe_page(token: str) -> Response[str]:
+    name, language = _shop_words(check_unsubscribe(services(), token))
+    return html_response(200, unsubscribe_confirm(name, language))
+
+
+@router.post("/u/<token>")
+def unsubscribe_now(token: str) -> Response[str]:
+    shop_id = unsubscribe(services(), token)
+    metrics.add_dimension(name="shop", value=shop_id)
+    metrics.add_metric(name="Unsubscribes", unit=MetricUnit.Count, value=1)
+    return html_response(200, unsubscribe_done(*_shop_words(shop_id)))

@@ -1,0 +1,48 @@
+"""Signed routes through which a shop reads and changes its settings.
+
+``GET|PUT /v1/policy``, ``PUT /v1/texts``, ``PUT /v1/templates``: a change is validated
+whole; an invalid one gets 422 naming each field and the stored settings stay as they were.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from relance.core.events import FieldError
+from relance.http.responses import json_body, json_response, signed_shop
+from relance.services.settings import SettingsRejected, set_policy, set_texts
+from relance.services.templates import upload_templates
+from relance.wiring import services
+
+router = APIGatewayHttpRouter()
+
+
+@router.get("/v1/policy")
+def get_policy() -> Response[str]:
+    shop, _ = signed_shop(router)
+    return json_response(200, shop.policy.model_dump(mode="json"))
+
+
+@router.put("/v1/policy")
+def put_policy() -> Response[str]:
+    shop, raw = signed_shop(router)
+    policy = set_policy(services(), shop, json_body(raw))
+    return json_response(200, policy.model_dump(mode="json"))
+
+
+@router.put("/v1/texts")
+def put_texts() -> Response[str]:
+    shop, raw = signed_shop(router)
+    texts = set_texts(services(), shop, json_body(raw))
+    return json_response(200, texts.model_dump(mode="json"))
+
+
+@router.put("/v1/templates")
+def put_templates() -> Response[str]:
+    shop, raw = signed_shop(router)
+    body = json_body(raw)
+    if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
+        raise SettingsRejected((FieldError("body", "an object of template name -> template source"),))
+    stored = upload_templates(services(), shop, body)
+    return json_response(200, {"templates": list(stored.names)})
