@@ -91,6 +91,7 @@ class World:
         secret: str | None = None,
         timestamp: int | None = None,
         path: str = "/v1/events",
+        method: str = "POST",
     ) -> dict[str, Any]:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         ts = int(self.clock().timestamp()) if timestamp is None else timestamp
@@ -102,12 +103,12 @@ class World:
         }
         return {
             "version": "2.0",
-            "routeKey": f"POST {path}",
+            "routeKey": f"{method} {path}",
             "rawPath": path,
             "rawQueryString": "",
             "headers": headers,
             "requestContext": {
-                "http": {"method": "POST", "path": path, "sourceIp": "127.0.0.1"},
+                "http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
                 "requestId": "test",
                 "stage": "$default",
             },
@@ -146,6 +147,12 @@ class World:
         event["routeKey"] = "GET /r/{token}"
         event["pathParameters"] = {"token": path.removeprefix("/r/")}
         return self.invoke("api", event)
+
+    def request(self, method: str, path: str, body: Any = b"") -> tuple[int, str]:
+        """A signed request of the shop (or a customer's, for links) through the api function."""
+        path = path.removeprefix(PUBLIC_API_URL)
+        response = self.invoke("api", self.api_event(body, path=path, method=method))
+        return response["statusCode"], response.get("body") or ""
 
     def sent_messages(self) -> list[Any]:
         from moto.core import DEFAULT_ACCOUNT_ID

@@ -4,6 +4,7 @@ and so that the local outbox holds exactly the bytes SES got."""
 
 from __future__ import annotations
 
+import email.policy
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import Address
@@ -31,8 +32,13 @@ class OutgoingEmail:
     tags: dict[str, str] = field(default_factory=dict)
 
 
+# A List-Unsubscribe URL is one long word: folded at 78 columns it would be RFC 2047-encoded
+# and unusable. RFC 5322 allows 998 characters per line.
+_POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def build_mime(mail: OutgoingEmail) -> bytes:
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     username, domain = mail.sender_address.split("@", 1)
     message["From"] = Address(mail.sender_name, username, domain)
     message["To"] = mail.recipient

@@ -1,0 +1,97 @@
+"""Rules that span a customer's carts, run through the real functions on moto: an order
+anywhere stops every sequence, consent follows the address, one sequence at a time, the
+pressure cap, quiet hours, and the manual-call alert for high carts."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from relance.core.policy import ShopPolicy
+from tests.conftest import T0, World
+from tests.factories import cart_updated, item, order_placed, simple
+
+pytestmark = pytest.mark.integration
+H = timedelta(hours=1)
+
+
+def with_policy(world: World, **policy: Any) -> None:
+    world.services.shops.put(world.shop.model_copy(update={"policy": ShopPolicy.model_validate(policy)}))
+
+
+def test_an_order_through_any_cart_stops_the_customers_other_sequences(world: World) -> None:
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.post([order_placed("o", T0 + H, "cart-9") | {"customer": {"email": "Claire@Example.fr"}}])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["reason"] == "ordered_elsewhere"
+    assert world.sent_messages() == []
+
+
+def test_consent_withdrawn_on_one_cart_applies_to_the_address(world: World) -> None:
+    with_policy(world, consent_mode="eu")
+    world.post([cart_updated("a", T0, "cart-1", marketing_consent=True)])
+    withdrawn = simple("consent_changed", "c", T0 + H, "cart-2")
+    withdrawn["customer"] = {"email": "claire@example.fr", "marketing_consent": False}
+    assert world.post([withdrawn])[0] == 202
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["reason"] == "no_consent"
+
+
+def test_a_newer_cart_of_the_same_customer_takes_over_the_sequence(world: World) -> None:
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.post([cart_updated("b", T0 + H, "cart-2", items=[item("NEW", "55.00")])])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["reason"] == "superseded"
+    world.clock.advance(hours=1)
+    assert world.fire("cart-2", 1)["action"] == "sent"
+    assert len(world.sent_messages()) == 1
+
+
+def test_the_pressure_cap_counts_emails_across_carts(world: World) -> None:
+    with_policy(world, pressure_cap={"max_emails": 1, "period_days": 7, "when_reached": "stop"})
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["action"] == "sent"
+    world.clock.advance(hours=21)
+    assert world.fire("cart-1", 2)["reason"] == "pressure_cap"
+
+
+def test_quiet_hours_defer_the_step_to_the_morning_never_drop_it(world: World) -> None:
+    evening = T0.replace(hour=19)  # 20:00 in Paris; step 1 due at 23:00
+    world.post([cart_updated("a", evening, "cart-1")])
+    world.clock.now = evening + 3 * H
+    assert world.fire("cart-1", 1) == {"action": "waiting", "step": 1, "reason": "quiet_hours"}
+    timers = [(json.loads(s["Target"]["Input"])["step"], s["ScheduleExpression"]) for s in world.schedules()]
+    assert (1, "at(2026-11-03T07:00:00)") in timers, "08:00 in Paris"
+    world.clock.now = T0.replace(day=3, hour=7)
+    assert world.fire("cart-1", 1)["action"] == "sent"
+
+
+def staff_inbox(world: World) -> tuple[Any, str]:
+    sqs, sns = world.session.client("sqs"), world.session.client("sns")
+    queue = sqs.create_queue(QueueName="staff")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=world.services.settings.MANUAL_CALL_TOPIC_ARN, Protocol="sqs", Endpoint=arn)
+    return sqs, queue
+
+
+def test_a_high_value_cart_is_flagged_to_staff_once(world: World) -> None:
+    with_policy(world, manual_call_value="500")
+    sqs, queue = staff_inbox(world)
+    world.post([cart_updated("a", T0, "cart-1", items=[item("LAMP", "650.00")], first_name="Claire")])
+    world.post([cart_updated("b", T0, "cart-2", items=[item("VASE", "45.00")], email="paul@example.fr")])
+    world.clock.advance(hours=3)
+    world.fire("cart-1", 1)
+    world.fire("cart-1", 1)  # delivered twice
+    world.fire("cart-2", 1)
+    world.clock.advance(hours=21)
+    world.fire("cart-1", 2)
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert len(received) == 1
+    detail = json.loads(json.loads(received[0]["Body"])["Message"])
+    assert detail["cart_id"] == "cart-1" and detail["total"] == "650.00"
+    assert detail["contact"]["email"] == "claire@example.fr" and detail["contact"]["first_name"] == "Claire"
+    assert len(world.sent_messages()) == 3, "the emails still go: the call comes on top"
