@@ -74,6 +74,8 @@ def test_forged_or_borrowed_tokens_are_refused(world: World) -> None:
     assert world.request("POST", f"/u/{tampered}")[0] == 404
     click = re.search(rf"{PUBLIC_API_URL}/r/([A-Za-z0-9_.-]+)", msg.as_string())
     assert click is not None
-    assert world.request("POST", f"/u/{click.group(1)}")[0] == 404, "a click token is not an unsubscribe token"
+    assert world.request("POST", f"/u/{click.group(1)}")[0] == 404, (
+        "a click token is not an unsubscribe token"
+    )
     assert world.request("GET", f"/r/{token}")[0] == 404, "and the other way round"
     assert not world.services.contacts.is_suppressed("atelier-test", "claire@example.fr")

@@ -22,11 +22,13 @@ from relance.adapters.errors import error_code
 # A transaction holds up to 100 actions; each code takes two (put + check).
 _UPLOAD_CHUNK = 50
 _CANDIDATES = 5
+_ROUNDS = 20
 
 
 class CodePool:
     def __init__(self, table: Any, table_name: str) -> None:
         self._table = table
+        # The resource's client serializes plain Python values, like the table itself.
         self._client = table.meta.client
         self._name = table_name
 
@@ -49,14 +51,14 @@ class CodePool:
                     {
                         "ConditionCheck": {
                             "TableName": self._name,
-                            "Key": {"pk": {"S": f"CODES#{shop_id}#issued"}, "sk": {"S": code}},
+                            "Key": {"pk": f"CODES#{shop_id}#issued", "sk": code},
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
                     },
                     {
                         "Put": {
                             "TableName": self._name,
-                            "Item": {"pk": {"S": f"CODES#{shop_id}#free"}, "sk": {"S": code}},
+                            "Item": {"pk": f"CODES#{shop_id}#free", "sk": code},
                         }
                     },
                 ]
@@ -66,6 +68,10 @@ class CodePool:
                 return False
             raise
         return True
+
+    def issued_to(self, shop_id: str, code: str) -> str | None:
+        item = self._table.get_item(Key={"pk": f"CODES#{shop_id}#issued", "sk": code}).get("Item")
+        return None if item is None else str(item["cart_id"])
 
     def free_count(self, shop_id: str) -> int:
         query: dict[str, Any] = {
@@ -82,9 +88,11 @@ class CodePool:
 
     def take(self, shop_id: str, cart_id: str, at: datetime) -> str | None:
         """One free code, now issued to ``cart_id``; ``None`` when the pool is empty."""
-        while True:
+        for _ in range(_ROUNDS):
             page = self._table.query(
-                KeyConditionExpression=Key("pk").eq(f"CODES#{shop_id}#free"), Limit=_CANDIDATES
+                KeyConditionExpression=Key("pk").eq(f"CODES#{shop_id}#free"),
+                Limit=_CANDIDATES,
+                ConsistentRead=True,
             )
             candidates = [str(item["sk"]) for item in page.get("Items", [])]
             if not candidates:
@@ -92,6 +100,7 @@ class CodePool:
             for code in candidates:
                 if self._issue(shop_id, code, cart_id, at):
                     return code
+        return None  # every candidate kept being taken by others: give up rather than spin
 
     def _issue(self, shop_id: str, code: str, cart_id: str, at: datetime) -> bool:
         try:
@@ -100,7 +109,7 @@ class CodePool:
                     {
                         "Delete": {
                             "TableName": self._name,
-                            "Key": {"pk": {"S": f"CODES#{shop_id}#free"}, "sk": {"S": code}},
+                            "Key": {"pk": f"CODES#{shop_id}#free", "sk": code},
                             "ConditionExpression": "attribute_exists(pk)",
                         }
                     },
@@ -108,10 +117,10 @@ class CodePool:
                         "Put": {
                             "TableName": self._name,
                             "Item": {
-                                "pk": {"S": f"CODES#{shop_id}#issued"},
-                                "sk": {"S": code},
-                                "cart_id": {"S": cart_id},
-                                "issued_at": {"S": at.isoformat()},
+                                "pk": f"CODES#{shop_id}#issued",
+                                "sk": code,
+                                "cart_id": cart_id,
+                                "issued_at": at.isoformat(),
                             },
                             "ConditionExpression": "attribute_not_exists(pk)",
                         }
