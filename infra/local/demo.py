@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 import urllib.error
 import urllib.request
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from infra.local.client import ShopClient
-from infra.local.demo_shop import DEMO_SHOP
+from infra.local.demo_shop import DEMO_SHOP, DISCOUNT_CODES
 from infra.local.runtime import LocalRuntime
 from infra.local.simulation import Week
 from relance.adapters.mailer import OutgoingEmail
@@ -26,6 +28,7 @@ TRACKED_LINK = re.compile(r"http://127\.0\.0\.1:\d+/r/[A-Za-z0-9_.-]+")
 
 def setup_shop(runtime: LocalRuntime) -> ShopClient:
     secret = register(runtime.services, DEMO_SHOP)
+    runtime.services.codes.upload(DEMO_SHOP.shop_id, DISCOUNT_CODES)
     domain = str(DEMO_SHOP.sender_email).split("@")[1]
     runtime.session.client("sesv2").create_email_identity(EmailIdentity=domain)
     assert runtime.api is not None
@@ -46,9 +49,18 @@ def follow_link(url: str) -> int:
     return 200
 
 
+def one_click_unsubscribe(url: str) -> int:
+    """What a mail client does for RFC 8058: POST ``List-Unsubscribe=One-Click`` to the URL."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"the demo only talks to its local API, not {url}")
+    request = urllib.request.Request(url, data=b"List-Unsubscribe=One-Click", method="POST")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        return int(answer.status)
+
+
 def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datetime) -> dict[str, int]:
     """Interleave shoppers' events and due timers in time order, like the real world."""
-    counts = {"requests": 0, "rejected": 0, "clicks": 0}
+    counts = {"requests": 0, "rejected": 0, "clicks": 0, "unsubscribes": 0}
     next_report = datetime.combine(START.date() + timedelta(days=1), REPORT_TIME, tzinfo=UTC)
     while True:
         candidates = [t for t in (week.next_time(), runtime.next_fire_time(), next_report) if t]
@@ -64,6 +76,9 @@ def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datet
             runtime.clock.advance_to(action.at)
             if action.click:
                 counts["clicks"] += follow_link(action.click) == 302
+                continue
+            if action.unsubscribe:
+                counts["unsubscribes"] += one_click_unsubscribe(action.unsubscribe) == 200
                 continue
             status, _ = client.post_events(action.events)
             counts["requests"] += 1
@@ -148,6 +163,26 @@ def holdout_summary(rows: list[dict[str, str]], reminded: int, orders: int, reve
     )
 
 
+def rules_summary(decisions: Counter[str]) -> str:
+    """What the policy decided when timers fired, by reason: the rules at work."""
+    lines = ["\nDecisions when timers fired:"]
+    for outcome, count in sorted(decisions.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"  {outcome:<32} {count:>5}")
+    return "\n".join(lines)
+
+
+def examples(outbox: Path) -> str:
+    """One email per step, language and segment, to open and compare."""
+    seen: dict[tuple[str, ...], Path] = {}
+    for path in sorted(outbox.glob("*.html")):
+        parts = path.stem.split("-step")[-1].split("-")
+        if len(parts) >= 4:
+            seen.setdefault((f"step {parts[0]}", parts[1], f"{parts[2]}-{parts[3]}"), path)
+    lines = ["\nOne email of each kind (step, language, segment):"]
+    lines += [f"  {' '.join(key):<34} {path}" for key, path in sorted(seen.items())]
+    return "\n".join(lines)
+
+
 def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
     shutil.rmtree(out_dir / "outbox", ignore_errors=True)
     shutil.rmtree(out_dir / "reports", ignore_errors=True)
@@ -158,8 +193,13 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
 
         def read_reminder(mail: OutgoingEmail, _: str) -> None:
             links = TRACKED_LINK.findall(mail.text)
+            unsubscribe = mail.headers.get("List-Unsubscribe", "").strip("<>") or None
             week.on_reminder(
-                mail.recipient, int(mail.tags["step"]), runtime.clock(), links[0] if links else None
+                mail.recipient,
+                int(mail.tags["step"]),
+                runtime.clock(),
+                links[0] if links else None,
+                unsubscribe,
             )
 
         runtime.services.mailer.listeners.append(read_reminder)
@@ -175,9 +215,18 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
         outbox = sorted((out_dir / "outbox").glob("*.html"))
         print(
             f"{counts['requests']} signed requests, {runtime.fired} timers fired, {len(outbox)} emails, "
-            f"{counts['clicks']} clicks.\n"
+            f"{counts['clicks']} clicks, {counts['unsubscribes']} one-click unsubscribes.\n"
         )
         print(summary(out_dir / "reports", days))
+        print(rules_summary(runtime.decisions))
+        calls = runtime.staff_calls()
+        (out_dir / "staff_calls.jsonl").write_text(
+            "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in calls)
+        )
+        print(
+            f"High-value carts flagged to staff for a call: {len(calls)}  ({out_dir / 'staff_calls.jsonl'})"
+        )
+        print(examples(out_dir / "outbox"))
         print(f"\nEmails:  {out_dir / 'outbox'}/  (open the .html in a browser; the .eml are the exact MIME)")
         print(f"Reports: {out_dir / 'reports'}/kpis/shop={DEMO_SHOP.shop_id}/date=YYYY-MM-DD/kpis.csv|json")
     finally:

@@ -25,7 +25,11 @@ class OutboxMailer(SesMailer):
         self._folder.mkdir(parents=True, exist_ok=True)
         who = re.sub(r"[^a-zA-Z0-9]+", "-", mail.recipient.split("@")[0])[:30]
         stamp = self._clock().strftime("%Y%m%dT%H%M")
-        stem = f"{stamp}-{mail.tags.get('shop', 'shop')}-{who}-step{mail.tags.get('step', '0')}"
+        tags = mail.tags
+        stem = (
+            f"{stamp}-{who}-step{tags.get('step', '0')}-{tags.get('language', '')}"
+            f"-{tags.get('segment', '')}-{tags.get('variant', '')}"
+        )
         (self._folder / f"{stem}.eml").write_bytes(raw)
         (self._folder / f"{stem}.html").write_text(mail.html, encoding="utf-8")
         for listener in self.listeners:

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import threading
+from collections import Counter
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -68,6 +69,8 @@ class LocalRuntime:
         self.api: ApiFront | None = None
         self.stack: Stack | None = None
         self.fired = 0
+        self.decisions: Counter[str] = Counter()
+        """What each reminder run did: ``sent``, ``held``, ``stopped:ordered``, ``waiting:quiet_hours``..."""
         self._fire_times: dict[str, datetime] = {}
         self._saved_environment: dict[str, str | None] = {}
         self._ses_events: list[dict[str, Any]] = []
@@ -98,8 +101,32 @@ class LocalRuntime:
         settings = Settings.model_validate(environment)
         self.services = LocalServices(settings, self.clock, self.session, self.out_dir / "outbox")
         self.services.mailer.listeners.append(self._queue_ses_events)
+        self._staff_inbox = self._subscribe_staff_inbox()
         use(self.services)
         return self
+
+    def _subscribe_staff_inbox(self) -> str:
+        """An SQS queue on the manual-call topic: the local stand-in for the staff's email."""
+        sqs, sns = self.session.client("sqs"), self.session.client("sns")
+        queue = sqs.create_queue(QueueName="relance-local-staff-calls")["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+        topic = self.services.settings.MANUAL_CALL_TOPIC_ARN
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=attributes["QueueArn"])
+        return str(queue)
+
+    def staff_calls(self) -> list[dict[str, Any]]:
+        """The high-value carts staff were asked to call about (drains the local inbox)."""
+        sqs = self.session.client("sqs")
+        calls: list[dict[str, Any]] = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=self._staff_inbox, MaxNumberOfMessages=10).get(
+                "Messages", []
+            )
+            if not messages:
+                return calls
+            for message in messages:
+                calls.append(json.loads(json.loads(message["Body"])["Message"]))
+                sqs.delete_message(QueueUrl=self._staff_inbox, ReceiptHandle=message["ReceiptHandle"])
 
     def stop(self) -> None:
         if self.api:
@@ -162,7 +189,9 @@ class LocalRuntime:
             at, name = due[0]
             self.clock.advance_to(at)
             detail = scheduler.get_schedule(GroupName=group, Name=name)
-            self.invoke("reminder", json.loads(detail["Target"]["Input"]))
+            outcome = self.invoke("reminder", json.loads(detail["Target"]["Input"]))
+            action, reason = outcome["action"], outcome["reason"]
+            self.decisions[action if action in ("sent", "held") else f"{action}:{reason}"] += 1
             self.deliver_ses_events()
             if detail.get("ActionAfterCompletion") == "DELETE":
                 scheduler.delete_schedule(GroupName=group, Name=name)

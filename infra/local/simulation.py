@@ -22,6 +22,8 @@ BUY_AT_ONCE = 0.30
 RETURN_ON_THEIR_OWN = 0.14
 ORDER_AFTER_STEP = {1: 0.06, 2: 0.035, 3: 0.03}
 CLICK_WITHOUT_ORDER = 0.04  # with the orders, about the 5-6 % click rates of the benchmarks
+UNSUBSCRIBE = 0.01
+SECOND_CART = 0.08  # back another day with a new cart: one sequence per customer
 SHARE_WITH_EMAIL = 0.78
 SHARE_ENGLISH = 0.2
 RESEND_SHARE = 0.05
@@ -38,6 +40,8 @@ class Action:
     events: list[dict[str, Any]] = field(compare=False)
     click: str | None = field(default=None, compare=False)
     """A link the customer follows (the email's tracked cart link)."""
+    unsubscribe: str | None = field(default=None, compare=False)
+    """An unsubscribe URL the customer's mail client posts to (one click)."""
 
 
 @dataclass
@@ -140,6 +144,12 @@ class Week:
             self.push(
                 last_touch, self._cart_updated(shopper, f"{shopper.cart_id}-u2", last_touch, items, None)
             )
+        if email and rnd.random() < SECOND_CART:
+            again = last_touch + timedelta(hours=rnd.randrange(8, 40))
+            second = Shopper(cart_id=f"{shopper.cart_id}-b", email=email, english=english)
+            self.push(
+                again, self._cart_updated(second, f"{second.cart_id}-u1", again, self._items(), customer)
+            )
         if rnd.random() < RESEND_SHARE:  # the shop's webhook retried: same event id again
             self.push(began + timedelta(minutes=2), first)
         roll = rnd.random()
@@ -204,10 +214,16 @@ class Week:
         delivered = at + timedelta(minutes=self.random.choice((0, 0, 0, 0, 30)))
         self.push(delivered, order)
 
-    def on_reminder(self, recipient: str, step: int, sent_at: datetime, link: str | None) -> None:
-        """A customer read reminder ``step``: some click and order, a few only click."""
+    def on_reminder(
+        self, recipient: str, step: int, sent_at: datetime, link: str | None, unsubscribe: str | None = None
+    ) -> None:
+        """A customer read reminder ``step``: some click and order, a few only click, a few unsubscribe."""
         shopper = self._by_email.get(recipient)
         if shopper is None or shopper.cart_id in self._ordered or "simulator" in recipient:
+            return
+        if unsubscribe and self.random.random() < UNSUBSCRIBE:
+            at = sent_at + timedelta(minutes=self.random.randrange(5, 600))
+            heapq.heappush(self._queue, Action(at, next(self._seq), [], unsubscribe=unsubscribe))
             return
         if self.random.random() < ORDER_AFTER_STEP.get(step, 0):
             ordered_at = sent_at + timedelta(minutes=self.random.randrange(10, 8 * 60))

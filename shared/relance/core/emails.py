@@ -48,6 +48,9 @@ class RenderedEmail:
     preheader: str
     html: str
     text: str
+    language: str = ""
+    segment: str = ""
+    """``prospect-standard``, ``returning-high``...: an SES tag, so events can be split by it."""
 
 
 def job_of(step: int, steps: int) -> Job:
@@ -169,6 +172,8 @@ def render(templates: Environment, context: dict[str, Any]) -> RenderedEmail:
         preheader=context["preheader"],
         html=_INLINER.inline(html),
         text=templates.get_template("reminder.txt").render(context),
+        language=context["lang"],
+        segment=f"{context['segment']['customer']}-{context['segment']['value']}",
     )
 
 

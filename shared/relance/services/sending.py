@@ -87,7 +87,13 @@ def _prepare(
             "List-Unsubscribe": f"<{links.unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-        tags={"shop": shop.shop_id, "step": str(step), "variant": decision.variant},
+        tags={
+            "shop": shop.shop_id,
+            "step": str(step),
+            "variant": decision.variant,
+            "language": content.language,
+            "segment": content.segment,
+        },
     )
     return claimed, mail
 

@@ -1,0 +1,79 @@
+"""Change a registered shop's settings from the command line (same checks as the API).
+
+    python -m infra.shop_settings --stack relance --shop-id maison-lumiere policy policy.json
+    python -m infra.shop_settings --stack relance --shop-id maison-lumiere texts texts.json
+    python -m infra.shop_settings --stack relance --shop-id maison-lumiere templates my-templates/
+    python -m infra.shop_settings --stack relance --shop-id maison-lumiere codes codes.txt
+
+``policy`` and ``texts`` take JSON files (docs/policy.md, docs/emails.md); ``templates`` a
+folder with ``reminder.html`` and/or ``reminder.txt``; ``codes`` one discount code per line.
+An invalid file is refused with every field named, and nothing stored changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import boto3
+
+from infra.stack_outputs import add_location, stack_outputs
+from relance.config import Settings
+from relance.services.settings import SettingsRejected, set_policy, set_texts
+from relance.services.templates import TEMPLATE_NAMES, TemplateRejected, upload_templates
+from relance.wiring import Services
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m infra.shop_settings", description=__doc__.split("\n")[0])
+    add_location(parser)
+    parser.add_argument("--shop-id", required=True)
+    parser.add_argument("what", choices=("policy", "texts", "templates", "codes"))
+    parser.add_argument("path", type=Path, help="JSON file, templates folder, or codes file")
+    return parser.parse_args(argv)
+
+
+def apply(svc: Services, shop_id: str, what: str, path: Path) -> dict[str, object]:
+    """Store the setting read from ``path``; what was stored, for printing."""
+    shop = svc.shops.get(shop_id)
+    if shop is None:
+        raise SettingsRejected(())  # reported as an unknown shop by main
+    if what == "policy":
+        return set_policy(svc, shop, json.loads(path.read_text())).model_dump(mode="json")
+    if what == "texts":
+        return set_texts(svc, shop, json.loads(path.read_text())).model_dump(mode="json")
+    if what == "templates":
+        found = {name: (path / name).read_text() for name in TEMPLATE_NAMES if (path / name).is_file()}
+        return {"templates": list(upload_templates(svc, shop, found).names)}
+    codes = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    added, refused = svc.codes.upload(shop_id, codes)
+    return {"added": added, "refused_already_issued": refused, "free": svc.codes.free_count(shop_id)}
+
+
+def main(argv: Sequence[str] | None = None, session: object = None) -> int:
+    arguments = _arguments(argv)
+    session = session or boto3.session.Session()
+    outputs = stack_outputs(arguments, session)
+    svc = Services(Settings(TABLE_NAME=outputs["TableName"]), session=session)
+    try:
+        print(json.dumps(apply(svc, arguments.shop_id, arguments.what, arguments.path), indent=2))
+    except SettingsRejected as error:
+        for problem in error.errors or ():
+            print(f"error: {problem.field}: {problem.reason}", file=sys.stderr)
+        if not error.errors:
+            print(f"error: no shop {arguments.shop_id!r} in this deployment", file=sys.stderr)
+        return 2
+    except TemplateRejected as error:
+        print(f"error: {error.field}: {error.reason}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as error:
+        print(f"error: {arguments.path}: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""A shop sets its policy, texts and templates through signed routes; anything invalid is
+refused with the field named and the stored settings stay as they were."""
+
+from __future__ import annotations
+
+import email
+import json
+from html import unescape
+
+import pytest
+
+from relance.core.samples import sample_cart
+from relance.services.templates import TemplateRejected, check_templates
+from tests.conftest import World, load_event
+
+pytestmark = pytest.mark.integration
+OURS = (
+    "{{ greeting }} {{ intro }} {% for line in items %}{{ line.item.name }}{% endfor %} "
+    "<a href='{{ cart_url }}'>{{ w.cta }}</a> <a href='{{ unsubscribe_url }}'>{{ w.unsubscribe }}</a> "
+    "{{ shop.name }}, {{ shop.postal_address }} - MAISON-TEMPLATE"
+)
+
+
+def put(world: World, path: str, body: object) -> tuple[int, dict]:
+    status, text = world.request("PUT", path, json.dumps(body).encode())
+    return status, json.loads(text)
+
+
+def test_a_valid_policy_is_stored_and_read_back(world: World) -> None:
+    status, stored = put(world, "/v1/policy", {"delay_preset": "patient", "consent_mode": "eu"})
+    assert status == 200 and stored["consent_mode"] == "eu"
+    assert world.services.shops.get("atelier-test").policy.delay_preset == "patient"  # type: ignore[union-attr]
+    status, text = world.request("GET", "/v1/policy")
+    assert status == 200 and json.loads(text)["quiet_hours"] == {"start": "21:00:00", "end": "08:00:00"}
+
+
+def test_an_invalid_policy_is_refused_with_its_fields_and_the_old_one_kept(world: World) -> None:
+    put(world, "/v1/policy", {"delay_preset": "patient"})
+    status, body = put(world, "/v1/policy", {"delay_preset": "fast", "pressure_cap": {"max_emails": 0}})
+    assert status == 422 and body["error"] == "invalid_settings"
+    fields = {e["field"] for e in body["errors"]}
+    assert {"policy.delay_preset", "policy.pressure_cap.max_emails"} <= fields
+    assert world.services.shops.get("atelier-test").policy.delay_preset == "patient"  # type: ignore[union-attr]
+    assert world.request("PUT", "/v1/policy", b"{nope")[0] == 422
+
+
+def test_settings_need_the_shops_signature(world: World) -> None:
+    event = world.api_event(b'{"delay_preset": "patient"}', path="/v1/policy", method="PUT", secret="wrong")
+    assert world.invoke("api", event)["statusCode"] == 401
+    assert world.services.shops.get("atelier-test").policy.delay_preset == "avanci"  # type: ignore[union-attr]
+
+
+def test_texts_are_stored_and_used_in_the_reassurance_step(world: World) -> None:
+    texts = {"reassurance": {"fr": {"returns": "Retours gratuits sous 60 jours."}}}
+    assert put(world, "/v1/texts", texts)[0] == 200
+    status, body = put(world, "/v1/texts", {"reassurance": {"de": {"returns": "x"}}})
+    assert status == 422 and body["errors"][0]["field"].startswith("texts.reassurance")
+    world.post([load_event("cart_updated.json")])
+    world.clock.advance(hours=24)
+    world.fire("cart-1", 1)
+    world.fire("cart-1", 2)
+    msg = email.message_from_string(world.sent_messages()[-1].raw_data)
+    assert "Retours gratuits sous 60 jours." in msg.as_string() or any(
+        "Retours gratuits sous 60 jours." in unescape(p.get_payload(decode=True).decode())
+        for p in msg.walk()
+        if not p.is_multipart()
+    )
+
+
+def test_shop_templates_are_checked_then_used(world: World) -> None:
+    status, body = put(world, "/v1/templates", {"reminder.html": "<p>{{ shop.name }}</p>"})
+    assert status == 422 and "unsubscribe" in body["errors"][0]["reason"]
+    status, body = put(world, "/v1/templates", {"reminder.html": "{% for %}"})
+    assert status == 422 and body["errors"][0]["field"] == "reminder.html"
+    assert world.services.shops.templates("atelier-test") == {}
+    assert put(world, "/v1/templates", {"reminder.html": OURS})[0] == 200
+    world.post([load_event("cart_updated.json")])
+    world.clock.advance(hours=3)
+    world.fire("cart-1", 1)
+    raw = email.message_from_string(world.sent_messages()[-1].raw_data)
+    html = (
+        next(p for p in raw.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
+    )
+    assert "MAISON-TEMPLATE" in html and "Pull – laine mérinos" in unescape(html)
+
+
+def test_shop_templates_run_in_a_sandbox(world: World) -> None:
+    sneaky = OURS + "{{ shop.__class__.__init__.__globals__ }}"
+    with pytest.raises(TemplateRejected) as refused:
+        check_templates(world.shop, {"reminder.html": sneaky})
+    assert "unsafe" in refused.value.reason or "__" in refused.value.reason
+    assert sample_cart("atelier-test", "fr").items  # the sample every step is checked against
