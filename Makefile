@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export PYTHONPATH := .:shared
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve test unit lint bench clean
+.PHONY: help demo serve test unit lint bench clean browser
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,10 +23,17 @@ demo: $(STAMP) ## simulate a week of a shop on embedded AWS; emails in out/outbo
 serve: $(STAMP) ## serve the API on 127.0.0.1:8080 for manual tries (see README)
 	$(BIN)/python -m infra.local serve
 
-test: $(STAMP) ## the whole suite: lint, types, template lint, unit, integration, end-to-end
+test: $(STAMP) browser ## the whole suite: lint, types, template lint, unit, integration, end-to-end
 	$(BIN)/ruff check .
 	$(BIN)/mypy shared functions infra
 	$(BIN)/python -m pytest -n 2
+
+# The email rendering test drives Debian's Chromium (tests/browser); install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium for the email rendering test (apt)..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 unit: $(STAMP) ## the pure core's tests only (seconds)
 	$(BIN)/python -m pytest tests/unit

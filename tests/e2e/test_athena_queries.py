@@ -93,17 +93,18 @@ def test_recovered_revenue_query_matches_the_kpi_files(demo_run: DemoRun) -> Non
 
 
 def test_funnel_by_step_query_matches_the_step_files(demo_run: DemoRun) -> None:
-    expected: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    expected: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for folder in day_folders(demo_run):
         with (folder / "kpis_by_step.csv").open(encoding="utf-8") as stream:
             for row in csv.DictReader(stream):
                 for key in ("sent", "delivered", "bounced", "recovered_orders", "recovered_revenue"):
-                    expected[int(row["step"])][key] += Decimal(row[key])
+                    expected[int(row["step"]), row["variant"]][key] += Decimal(row[key])
     rows = query(connect(demo_run.out / "reports"), "funnel_by_step.sql")
-    assert [r["step"] for r in rows] == sorted(expected)
+    assert [(r["step"], r["variant"]) for r in rows] == sorted(expected)
+    assert {variant for _, variant in expected} == {"A", "B"}, "the demo's A/B test shows by variant"
     for row in rows:
-        for key, value in expected[int(row["step"])].items():  # type: ignore[call-overload]
-            assert Decimal(str(row[key])) == value, (row["step"], key)
+        for key, value in expected[int(row["step"]), str(row["variant"])].items():  # type: ignore[call-overload]
+            assert Decimal(str(row[key])) == value, (row["step"], row["variant"], key)
 
 
 def test_segment_query_matches_the_cart_facts(demo_run: DemoRun) -> None:
