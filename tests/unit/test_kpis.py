@@ -147,3 +147,32 @@ def test_hold_out_carts_and_their_natural_returns_are_counted_apart() -> None:
     assert (row["recovered_orders"], row["natural_orders"], row["reminded"]) == (2, 1, 3)
     assert row["natural_recovery_rate"] == "1.0000" and row["incremental_recovery_rate"] == "-0.3333"
     assert fact_row(held, POLICY)["holdout"] == "true"
+
+
+def test_incentive_cost_counts_only_recovered_orders_and_comes_off_the_margin() -> None:
+    from relance.core.cart import GrantedIncentive
+
+    ten_percent = GrantedIncentive(code="MERCI", kind="percent", value=Decimal(10), granted_at=T0)
+    shipping = GrantedIncentive(code="LIVR", kind="free_shipping", value=Decimal("6.90"), granted_at=T0)
+    used = cart("used", steps=(1, 2, 3), order_after=10 * H, amount="200.00").model_copy(
+        update={"incentive": ten_percent}
+    )
+    unused = cart("unused", steps=(1, 2, 3)).model_copy(update={"incentive": shipping})
+    policy = ShopPolicy(margin_rate=Decimal("0.5"), usd_rate=Decimal(1))
+    kpis = CohortKpis("shop", DAY, "EUR")
+    for one in (used, unused):
+        kpis.add(one, policy)
+    row = kpis.row()
+    assert row["incentives_given"] == 2
+    assert row["incentive_cost"] == "20.00", "10 % of the 200.00 order; the unused code costs nothing"
+    aws = Decimal(str(row["aws_cost_usd"]))
+    assert Decimal(str(row["net_recovered_margin"])) == (Decimal("100.00") - 20 - aws).quantize(Decimal("0.01"))
+    facts = fact_row(used, policy)
+    assert (facts["incentive_code"], facts["incentive_cost"]) == ("MERCI", "20.00")
+    assert fact_row(unused, policy)["incentive_cost"] == "0"
+
+
+def test_unsubscribes_are_counted_by_step() -> None:
+    kpis = cohort(cart("left", steps=(1, 2), feedback={2: ("delivery", "unsubscribe")}))
+    assert kpis.row()["unsubscribed"] == 1 and kpis.row()["unsubscribe_rate"] == "0.5000"
+    assert [r["unsubscribed"] for r in kpis.step_rows()] == [0, 1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from relance.core.cart import Cart
 from relance.core.money import plain_amount
 
 MILLION = Decimal(1_000_000)
@@ -32,6 +33,21 @@ PER_EMAIL = (
 )
 
 
+def incentive_cost(cart: Cart) -> Decimal:
+    """What the cart's discount cost the shop, in the cart's currency.
+
+    Counted only when the order was recovered (a code only costs when used); assumed used
+    then, so this is an upper bound: percent of the order, the amount off, or the shipping
+    cost the shop gave as the free-delivery ``value``.
+    """
+    granted, order = cart.incentive, cart.order
+    if granted is None or order is None or not order.recovered:
+        return Decimal(0)
+    if granted.kind == "percent":
+        return order.amount * granted.value / 100
+    return granted.value
+
+
 def running_cost_usd(emails: int, events: int) -> Decimal:
     return PER_EMAIL * emails + PER_EVENT * events
 
@@ -44,10 +60,16 @@ def cost_columns(
     *,
     margin_rate: Decimal | None,
     usd_rate: Decimal | None,
+    incentives: Decimal = Decimal(0),
 ) -> dict[str, str]:
-    """AWS cost (USD), and the net recovered margin when the shop gave both of its rates."""
+    """AWS cost (USD), incentive cost, and the net recovered margin when the shop gave both
+    of its rates: margin on recovered revenue, less discounts, less AWS."""
     cost = running_cost_usd(emails, events)
     net = ""
     if margin_rate is not None and usd_rate is not None:
-        net = plain_amount(revenue * margin_rate - cost * usd_rate, currency)
-    return {"aws_cost_usd": str(cost.quantize(Decimal("0.000001"))), "net_recovered_margin": net}
+        net = plain_amount(revenue * margin_rate - incentives - cost * usd_rate, currency)
+    return {
+        "aws_cost_usd": str(cost.quantize(Decimal("0.000001"))),
+        "incentive_cost": plain_amount(incentives, currency),
+        "net_recovered_margin": net,
+    }

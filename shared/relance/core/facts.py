@@ -8,13 +8,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from relance.core.cart import Cart
+from relance.core.costs import incentive_cost
 from relance.core.kpis import was_abandoned
 from relance.core.policy import ShopPolicy
+from relance.core.segments import value_segment
 
 FACT_COLUMNS = (
     "shop_id", "cohort_date", "cart_id", "currency", "cart_total", "status", "abandoned_at",
-    "abandoned", "eligible", "customer_type", "source", "emails_sent", "last_step_sent",
-    "delivered", "opened", "clicked", "bounced", "complained", "order_id", "order_amount",
+    "abandoned", "eligible", "customer_type", "cart_value", "source", "variant", "emails_sent",
+    "last_step_sent", "delivered", "opened", "clicked", "bounced", "complained", "unsubscribed",
+    "flagged_for_call", "incentive_code", "incentive_cost", "order_id", "order_amount",
     "recovered", "holdout", "credited_step", "attribution", "credited_cart_id", "minutes_to_recovery",
     "minutes_since_last_email",
 )  # fmt: skip
@@ -51,7 +54,9 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "abandoned": _flag(was_abandoned(cart, policy)),
         "eligible": _flag(cart.eligible_at is not None),
         "customer_type": customer_type(cart),
+        "cart_value": value_segment(cart, policy),
         "source": (source.utm_source or "") if source else "",
+        "variant": next((r.variant for r in cart.reminders), ""),
         "emails_sent": len(sent),
         "last_step_sent": max((r.step for r in sent), default=0),
         "delivered": _flag("delivery" in feedback),
@@ -59,6 +64,10 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "clicked": _flag("click" in feedback),
         "bounced": _flag("bounce" in feedback),
         "complained": _flag("complaint" in feedback),
+        "unsubscribed": _flag("unsubscribe" in feedback),
+        "flagged_for_call": _flag(cart.flagged_at is not None),
+        "incentive_code": cart.incentive.code if cart.incentive else "",
+        "incentive_cost": str(incentive_cost(cart)) if cart.incentive else "",
         "order_id": order.order_id if order else "",
         "order_amount": str(order.amount) if order else "",
         "recovered": _flag(order is not None and order.recovered),

@@ -13,15 +13,17 @@ from datetime import date
 from decimal import Decimal
 
 from relance.core.cart import Cart
-from relance.core.costs import cost_columns
+from relance.core.costs import cost_columns, incentive_cost
 from relance.core.incrementality import Group, lift_columns
 from relance.core.money import plain_amount
 from relance.core.policy import ShopPolicy
 
 RATE = Decimal("0.0001")
-ENGAGEMENT = ("delivery", "open", "click", "bounce", "complaint")
-# Column of each kind of SES feedback: how many emails were delivered, opened...
-COUNTED_AS = dict(zip(ENGAGEMENT, ("delivered", "opened", "clicked", "bounced", "complained"), strict=True))
+ENGAGEMENT = ("delivery", "open", "click", "bounce", "complaint", "unsubscribe")
+# Column of each kind of feedback: how many emails were delivered, opened...
+COUNTED_AS = dict(
+    zip(ENGAGEMENT, ("delivered", "opened", "clicked", "bounced", "complained", "unsubscribed"), strict=True)
+)
 STEP_COLUMNS = (
     "shop_id", "cohort_date", "currency", "step", "variant", "sent", *COUNTED_AS.values(),
     "recovered_orders", "recovered_revenue",
@@ -66,6 +68,8 @@ class CohortKpis:
     holdout_revenue: Decimal = Decimal(0)
     margin_rate: Decimal | None = None
     usd_rate: Decimal | None = None
+    incentives_given: int = 0
+    incentive_cost: Decimal = Decimal(0)
     recovery_minutes: list[float] = field(default_factory=list)
     steps: dict[tuple[int, str], StepKpis] = field(default_factory=dict)
 
@@ -87,6 +91,8 @@ class CohortKpis:
                 step.engaged[kind] += kind in reminder.feedback
         clicked = any("click" in r.feedback for r in sent)
         self.clicked_carts += clicked
+        self.incentives_given += cart.incentive is not None
+        self.incentive_cost += incentive_cost(cart)
         order = cart.order
         if order is None or order.credited_elsewhere:
             return  # an order credited to another cart of the customer counts there
@@ -125,9 +131,7 @@ class CohortKpis:
         }
         for step in (1, 2, 3):
             row[f"emails_sent_step{step}"] = sum(s.sent for (n, _), s in self.steps.items() if n == step)
-        for kind, column in zip(
-            ENGAGEMENT, ("delivered", "opened", "clicked", "bounced", "complained"), strict=True
-        ):
+        for kind, column in COUNTED_AS.items():
             row[column] = self._total(kind)
         row |= {
             "recovered_orders": orders,
@@ -141,7 +145,9 @@ class CohortKpis:
             "post_click_conversion_rate": str(_rate(self.clicked_and_recovered, self.clicked_carts)),
             "bounce_rate": str(_rate(self._total("bounce"), sent)),
             "complaint_rate": str(_rate(self._total("complaint"), sent)),
+            "unsubscribe_rate": str(_rate(self._total("unsubscribe"), sent)),
             "open_rate_unreliable": str(_rate(self._total("open"), sent)),
+            "incentives_given": self.incentives_given,
             **cost_columns(
                 sent,
                 self.events,
@@ -149,6 +155,7 @@ class CohortKpis:
                 self.currency,
                 margin_rate=self.margin_rate,
                 usd_rate=self.usd_rate,
+                incentives=self.incentive_cost,
             ),
             "holdout_carts": self.holdout_carts,
             "holdout_orders": self.holdout_orders,
