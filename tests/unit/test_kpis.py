@@ -166,7 +166,8 @@ def test_incentive_cost_counts_only_recovered_orders_and_comes_off_the_margin() 
     assert row["incentives_given"] == 2
     assert row["incentive_cost"] == "20.00", "10 % of the 200.00 order; the unused code costs nothing"
     aws = Decimal(str(row["aws_cost_usd"]))
-    assert Decimal(str(row["net_recovered_margin"])) == (Decimal("100.00") - 20 - aws).quantize(Decimal("0.01"))
+    expected = (Decimal("100.00") - 20 - aws).quantize(Decimal("0.01"))
+    assert Decimal(str(row["net_recovered_margin"])) == expected
     facts = fact_row(used, policy)
     assert (facts["incentive_code"], facts["incentive_cost"]) == ("MERCI", "20.00")
     assert fact_row(unused, policy)["incentive_cost"] == "0"
