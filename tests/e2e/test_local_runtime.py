@@ -180,3 +180,34 @@ def test_the_emails_cart_link_is_tracked_and_lands_on_the_shops_cart(
     assert answer.value.headers["Location"] == "https://atelier-test.example/cart/link-1"
     cart = runtime.services.carts.get(client.shop_id, "link-1")
     assert cart is not None and "click" in cart.reminders[0].feedback
+
+
+@pytest.mark.skipif(
+    not (shutil.which("curl") and shutil.which("openssl")), reason="the example script needs curl and openssl"
+)
+def test_the_documented_settings_examples_work_over_http(runtime: LocalRuntime) -> None:
+    from relance.services.shops import register
+    from tests.conftest import demo_shop
+
+    shop = demo_shop("docs-example-shop")
+    environment = {
+        **os.environ,
+        "RELANCE_URL": runtime.api.url if runtime.api else "",
+        "SHOP": shop.shop_id,
+        "SECRET": register(runtime.services, shop),
+    }
+
+    def signed(*arguments: str) -> str:
+        result = subprocess.run(
+            ["bash", str(ROOT / "docs/examples/signed.sh"), *arguments],
+            env=environment, capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+        return result.stdout
+
+    assert '"consent_mode": "eu"' in signed("PUT", "/v1/policy", str(ROOT / "docs/examples/policy.json"))
+    assert '"faq_url": "https://maison-lumiere.example/aide"' in signed(
+        "PUT", "/v1/texts", str(ROOT / "docs/examples/texts.json")
+    )
+    stored = runtime.services.shops.get(shop.shop_id)
+    assert stored is not None and stored.policy.manual_call_value == 500 and stored.reassurance
+    assert '"manual_call_value": "500"' in signed("GET", "/v1/policy")
