@@ -61,3 +61,17 @@ def simple(kind: str, event_id: str, at: datetime, cart_id: str = "cart-1") -> d
 
 def parsed(event: dict[str, Any]) -> ShopEvent:
     return _parse.validate_python(event)
+
+
+def static_incentive(once_per_days: int) -> dict[str, Any]:
+    """A policy's incentive part: a static code, at most once per ``once_per_days``."""
+    return {"enabled": True, "once_per_days": once_per_days, "source": "static", "static_code": "MERCI"}
+
+
+# Two steps 30 and 90 minutes apart, a cap that never bites, an incentive every 5 days:
+# the policy where whole sequences of several carts fit in a short history.
+FAST_INCENTIVE_POLICY: dict[str, Any] = {
+    "delays_minutes": (30, 90),
+    "pressure_cap": {"max_emails": 20},
+    "incentive": static_incentive(5),
+}

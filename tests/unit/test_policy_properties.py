@@ -22,7 +22,15 @@ from relance.core.decisions import Send, decide, offers_incentive
 from relance.core.events import OrderPlaced
 from relance.core.policy import ShopPolicy
 from tests.conftest import T0
-from tests.factories import cart_updated, item, order_placed, parsed, simple
+from tests.factories import (
+    FAST_INCENTIVE_POLICY,
+    cart_updated,
+    item,
+    order_placed,
+    parsed,
+    simple,
+    static_incentive,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -44,29 +52,12 @@ policies = st.sampled_from(
     [
         ShopPolicy(),
         ShopPolicy(delay_preset="agency", consent_mode="eu"),
-        ShopPolicy.model_validate(
-            {
-                "delays_minutes": (30, 90),
-                "quiet_hours": None,
-                "pressure_cap": {"max_emails": 20},
-                "incentive": {
-                    "enabled": True,
-                    "once_per_days": 5,
-                    "source": "static",
-                    "static_code": "MERCI",
-                },
-            }
-        ),
+        ShopPolicy.model_validate({**FAST_INCENTIVE_POLICY, "quiet_hours": None}),
         ShopPolicy.model_validate(
             {
                 "step3_only_if_opened": True,
                 "pressure_cap": {"max_emails": 2, "period_days": 2, "when_reached": "stop"},
-                "incentive": {
-                    "enabled": True,
-                    "once_per_days": 2,
-                    "source": "static",
-                    "static_code": "MERCI",
-                },
+                "incentive": static_incentive(2),
             }
         ),
         ShopPolicy.model_validate(
@@ -74,12 +65,7 @@ policies = st.sampled_from(
                 "holdout_percent": 50,
                 "quiet_hours": {"start": "12:00", "end": "18:00"},
                 "variants": [{"name": "A"}, {"name": "B"}],
-                "incentive": {
-                    "enabled": True,
-                    "once_per_days": 5,
-                    "source": "static",
-                    "static_code": "MERCI",
-                },
+                "incentive": static_incentive(5),
             }
         ),
     ]

@@ -21,7 +21,7 @@ from relance.core.contact import ContactState
 from relance.core.decisions import Send, Wait, decide, due_at, needs_timer, offers_incentive
 from relance.core.policy import ShopPolicy
 from tests.conftest import T0
-from tests.factories import cart_updated, item, parsed
+from tests.factories import FAST_INCENTIVE_POLICY, cart_updated, item, parsed, static_incentive
 
 pytestmark = pytest.mark.unit
 PARIS = "Europe/Paris"
@@ -32,21 +32,8 @@ updates = st.lists(
 )
 policies = st.sampled_from(
     [
-        ShopPolicy.model_validate(
-            {
-                "delays_minutes": (30, 90),
-                "pressure_cap": {"max_emails": 20},
-                "incentive": {
-                    "enabled": True,
-                    "once_per_days": 5,
-                    "source": "static",
-                    "static_code": "MERCI",
-                },
-            }
-        ),
-        ShopPolicy.model_validate(
-            {"incentive": {"enabled": True, "once_per_days": 30, "source": "static", "static_code": "MERCI"}}
-        ),
+        ShopPolicy.model_validate(FAST_INCENTIVE_POLICY),
+        ShopPolicy.model_validate({"incentive": static_incentive(30)}),
     ]
 )
 

@@ -8,8 +8,9 @@ from relance.services.updates import update_cart
 from relance.wiring import Services
 
 
-def flag_for_call(svc: Services, shop: Shop, cart: Cart) -> Cart:
-    """Publish the cart and its contact to the manual-call topic; ``cart`` as now stored."""
+def flag_for_call(svc: Services, shop: Shop, cart: Cart) -> tuple[Cart, bool]:
+    """Publish the cart and its contact to the manual-call topic, unless another run did;
+    returns ``cart`` as now stored, and whether this run published."""
     now = svc.clock()
     retention = shop.policy.retention_days
 
@@ -18,7 +19,7 @@ def flag_for_call(svc: Services, shop: Shop, cart: Cart) -> Cart:
 
     claimed = update_cart(svc, shop.shop_id, cart.cart_id, flagged, retention)
     if claimed is None:
-        return svc.carts.get(shop.shop_id, cart.cart_id) or cart  # flagged meanwhile: once per cart
+        return svc.carts.get(shop.shop_id, cart.cart_id) or cart, False  # flagged meanwhile: once per cart
     customer = claimed.customer
     detail = {
         "kind": "high_value_cart",
@@ -47,4 +48,4 @@ def flag_for_call(svc: Services, shop: Shop, cart: Cart) -> Cart:
             svc, shop.shop_id, cart.cart_id, lambda c: c.model_copy(update={"flagged_at": None}), retention
         )
         raise
-    return claimed
+    return claimed, True

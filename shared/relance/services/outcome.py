@@ -17,6 +17,8 @@ class ReminderOutcome:
     message_id: str | None = None
     variant: str = ""
     incentive: bool = False
+    flagged: bool = False
+    """Staff were asked to call about this high-value cart during this run."""
     next_step_from: Cart | None = None
     """The cart as stored after this step: arm the next step from it."""
     retry_at: datetime | None = None

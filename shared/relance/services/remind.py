@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from relance.adapters.errors import ConcurrentUpdate
@@ -38,9 +39,10 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
             if isinstance(decision, Wait):
                 arm(svc, shop, cart_id, step, decision.until)
                 return ReminderOutcome("waiting", step, decision.reason)
+            flagged = False
             if not decision.held_out and needs_manual_call(cart, shop.policy):
-                cart = flag_for_call(svc, shop, cart)
-            outcome = send_step(svc, shop, cart, decision, contact)
+                cart, flagged = flag_for_call(svc, shop, cart)
+            outcome = replace(send_step(svc, shop, cart, decision, contact), flagged=flagged)
         except ConcurrentUpdate:
             continue  # the cart changed under us: reload and decide again
         if outcome.next_step_from is not None:
