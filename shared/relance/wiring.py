@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 
 from relance.adapters.alerts import ManualCallAlerts
+from relance.adapters.checkouts import CheckoutIndex
 from relance.adapters.codes import CodePool
 from relance.adapters.contacts import ContactStore
 from relance.adapters.dynamo import CartStore, MessageIndex, ShopStore
@@ -56,6 +57,10 @@ class Services:
     @cached_property
     def messages(self) -> MessageIndex:
         return MessageIndex(self._table)
+
+    @cached_property
+    def checkouts(self) -> CheckoutIndex:
+        return CheckoutIndex(self._table)
 
     @cached_property
     def codes(self) -> CodePool:

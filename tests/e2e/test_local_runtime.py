@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import email
 import email.policy
+import json
 import os
 import re
 import shutil
@@ -143,6 +144,22 @@ def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(demo_r
     html = list((demo_run.out / "outbox").glob("*.html"))
     assert html and len(html) == len(list((demo_run.out / "outbox").glob("*.eml")))
     assert "<table" in html[0].read_text(encoding="utf-8")
+    assert "Decisions when timers fired:" in demo_run.stdout and "waiting:quiet_hours" in demo_run.stdout
+    kinds = set(re.findall(r"step (\d) (fr|en) (prospect|returning)-(standard|high)", demo_run.stdout))
+    assert {(step, language) for step, language, *_ in kinds} == {
+        (s, lang) for s in "123" for lang in ("fr", "en")
+    }
+    assert {segment for *_, segment in kinds} == {"standard", "high"}
+    assert {customer for _, _, customer, _ in kinds} == {"prospect", "returning"}
+    last_steps = [
+        p.read_text(encoding="utf-8")
+        for p in (demo_run.out / "outbox").glob("*-step3-fr-prospect-standard-*.html")
+    ]
+    assert any("Livraison offerte avec le code LUMIERE-" in html for html in last_steps), (
+        "a pool code in step 3"
+    )
+    calls = (demo_run.out / "staff_calls.jsonl").read_text(encoding="utf-8").splitlines()
+    assert calls and all(float(json.loads(c)["total"]) >= 450 for c in calls)
     days = list((demo_run.out / "reports/kpis/shop=maison-lumiere").glob("date=*"))
     assert len(days) >= 7
     assert all({f.name for f in day.iterdir()} >= {"kpis.csv", "kpis.json", "carts.csv"} for day in days)

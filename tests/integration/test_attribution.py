@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import T0, World
-from tests.factories import cart_updated, order_placed
+from tests.factories import cart_updated, order_placed, simple
 
 pytestmark = pytest.mark.integration
 
@@ -80,3 +80,22 @@ def test_another_shops_customer_with_the_same_address_is_not_touched(world: Worl
     world.post([order_placed("x-order", world.clock(), "x-cart")], **other)
     emailed = world.services.carts.get("atelier-test", "phone-cart")
     assert emailed is not None and emailed.status == "active" and emailed.order is None
+
+
+@pytest.mark.parametrize("names_checkout", ["as cart_id", "as checkout_token"])
+def test_an_order_that_names_the_checkout_is_credited_to_its_cart(world: World, names_checkout: str) -> None:
+    world.post([cart_updated("u1", T0, "cart-1")])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["action"] == "sent"
+    checkout = simple("checkout_started", "chk", world.clock(), "cart-1") | {"checkout_token": "chk-77"}
+    assert world.post([checkout])[0] == 202
+    order = order_placed("o1", world.clock() + timedelta(minutes=20), "cart-1", amount="40.00")
+    if names_checkout == "as cart_id":
+        order["cart_id"] = "chk-77"
+    else:
+        order |= {"cart_id": "shopify-order-9912", "checkout_token": "chk-77"}
+    assert world.post([order])[0] == 202
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.order is not None and cart.order.recovered
+    assert cart.order.via == "cart"
+    assert world.services.carts.get("atelier-test", order["cart_id"]) is None, "no stray cart for the token"

@@ -108,6 +108,9 @@ class CartUpdated(_CartEvent):
 
 class CheckoutStarted(_CartEvent):
     type: Literal["checkout_started"]
+    checkout_token: Identifier | None = Field(
+        default=None, description="the checkout's own id, when the order will name it instead of the cart"
+    )
 
 
 class OrderPlaced(_CartEvent):
@@ -115,6 +118,9 @@ class OrderPlaced(_CartEvent):
     order_id: Identifier
     amount: Money
     currency: Currency
+    checkout_token: Identifier | None = Field(
+        default=None, description="the checkout it came from, as in checkout_started"
+    )
 
 
 class CartEmptied(_CartEvent):

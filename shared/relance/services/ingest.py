@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
 
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart, Timer, apply_event, credit_same_customer, credited_elsewhere, new_cart
 from relance.core.decisions import due_at, needs_timer
-from relance.core.events import OrderPlaced, ShopEvent
+from relance.core.events import CheckoutStarted, OrderPlaced, ShopEvent
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
 from relance.services.updates import update_cart
@@ -49,8 +50,20 @@ def authenticate(
     return shop
 
 
+def _by_checkout(svc: Services, shop: Shop, event: ShopEvent) -> ShopEvent:
+    """An order that names its checkout instead of the cart goes to the cart of that checkout."""
+    if isinstance(event, CheckoutStarted) and event.checkout_token:
+        expires = event.occurred_at + timedelta(days=shop.policy.retention_days)
+        svc.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
+    if not isinstance(event, OrderPlaced) or svc.carts.get(shop.shop_id, event.cart_id) is not None:
+        return event
+    cart_id = svc.checkouts.cart_of(shop.shop_id, event.checkout_token or event.cart_id, svc.clock())
+    return event.model_copy(update={"cart_id": cart_id}) if cart_id else event
+
+
 def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
     """Apply one event with one conditional write; arm step 1 when the cart becomes eligible."""
+    event = _by_checkout(svc, shop, event)
     for _ in range(MAX_ATTEMPTS):
         stored = svc.carts.get(shop.shop_id, event.cart_id)
         updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
