@@ -95,3 +95,28 @@ def test_a_high_value_cart_is_flagged_to_staff_once(world: World) -> None:
     assert detail["cart_id"] == "cart-1" and detail["total"] == "650.00"
     assert detail["contact"]["email"] == "claire@example.fr" and detail["contact"]["first_name"] == "Claire"
     assert len(world.sent_messages()) == 3, "the emails still go: the call comes on top"
+
+
+def test_a_stopped_cart_the_customer_comes_back_to_is_followed_up_again(world: World) -> None:
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.post([cart_updated("b", T0 + H, "cart-2", items=[item("NEW", "55.00")])])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["reason"] == "superseded"
+    # Back on the first cart the next day: it is the newest again, and gets its reminder.
+    back = world.clock.advance(hours=20)
+    world.post([cart_updated("a2", back, "cart-1", items=[item("LAMP", "89.00")])])
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.timer is not None and cart.timer.due_at == back + 3 * H
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["action"] == "sent"
+
+
+def test_a_cart_that_fell_below_the_minimum_is_rearmed_when_it_rises_again(world: World) -> None:
+    with_policy(world, min_cart_value="30")
+    world.post([cart_updated("a", T0, "cart-1", items=[item("A", "40.00")])])
+    world.post([cart_updated("b", T0 + H, "cart-1", items=[item("B", "10.00")])])
+    world.clock.advance(hours=4)
+    assert world.fire("cart-1", 1)["reason"] == "below_minimum"
+    world.post([cart_updated("c", world.clock(), "cart-1", items=[item("C", "45.00")])])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["action"] == "sent"

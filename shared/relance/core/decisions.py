@@ -35,6 +35,11 @@ StopReason = Literal[
     "pressure_cap",
     "sequence_finished",
 ]
+# Stops that a later event of this cart can lift (the customer comes back to it, adds items,
+# gives consent...): the cart's timer is cleared so that the next event re-arms it.
+DORMANT: frozenset[StopReason] = frozenset(
+    {"superseded", "below_minimum", "empty_cart", "no_contact", "no_consent", "pressure_cap"}
+)
 WaitReason = Literal["activity_since", "quiet_hours", "pressure_cap"]
 
 

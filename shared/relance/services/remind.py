@@ -8,7 +8,7 @@ from datetime import datetime
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart, Timer
 from relance.core.contact import ContactState
-from relance.core.decisions import Stop, Wait, decide, due_at
+from relance.core.decisions import DORMANT, Stop, Wait, decide, due_at
 from relance.core.segments import needs_manual_call
 from relance.core.shop import Shop
 from relance.services.manual_call import flag_for_call
@@ -35,6 +35,8 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
         )
         try:
             if isinstance(decision, Stop):
+                if decision.reason in DORMANT:
+                    _disarm(svc, shop, cart_id, step)
                 return ReminderOutcome("stopped", step, decision.reason)
             if isinstance(decision, Wait):
                 arm(svc, shop, cart_id, step, decision.until)
@@ -51,6 +53,16 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
             arm(svc, shop, cart_id, step, outcome.retry_at)
         return outcome
     raise ConcurrentUpdate(cart_id)
+
+
+def _disarm(svc: Services, shop: Shop, cart_id: str, step: int) -> None:
+    """Forget the timer that just stopped, so that the cart's next event can arm a new one."""
+
+    def untimed(cart: Cart) -> Cart | None:
+        timer = cart.timer
+        return cart.model_copy(update={"timer": None}) if timer is not None and timer.step == step else None
+
+    update_cart(svc, shop.shop_id, cart_id, untimed, shop.policy.retention_days)
 
 
 def arm(svc: Services, shop: Shop, cart_id: str, step: int, due: datetime) -> None:
