@@ -117,6 +117,9 @@ def test_a_cart_that_fell_below_the_minimum_is_rearmed_when_it_rises_again(world
     world.post([cart_updated("b", T0 + H, "cart-1", items=[item("B", "10.00")])])
     world.clock.advance(hours=4)
     assert world.fire("cart-1", 1)["reason"] == "below_minimum"
-    world.post([cart_updated("c", world.clock(), "cart-1", items=[item("C", "45.00")])])
+    risen = world.clock()
+    world.post([cart_updated("c", risen, "cart-1", items=[item("C", "45.00")])])
+    timers = [(json.loads(s["Target"]["Input"])["step"], s["ScheduleExpression"]) for s in world.schedules()]
+    assert (1, f"at({(risen + 3 * H):%Y-%m-%dT%H:%M:%S})") in timers, "a new timer for step 1"
     world.clock.advance(hours=3)
     assert world.fire("cart-1", 1)["action"] == "sent"
