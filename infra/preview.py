@@ -59,7 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.step > shop.policy.steps:
         print(f"error: --step: this shop's sequence has {shop.policy.steps} steps", file=sys.stderr)
         return 2
-    cart = sample_cart(shop.shop_id, arguments.language, returning=arguments.returning, high=arguments.high)
+    cart = sample_cart(
+        shop.shop_id,
+        arguments.language,
+        returning=arguments.returning,
+        high=arguments.high,
+        incentive=shop.policy.incentive.enabled,
+    )
     email = compose(
         shop,
         cart,

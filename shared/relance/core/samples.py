@@ -13,8 +13,11 @@ SAMPLE_NOW = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 _NAMES = {"fr": ("Pull <laine> & mohair", "Écharpe en lin"), "en": ("Wool <jumper> & mohair", "Linen scarf")}
 
 
-def sample_cart(shop_id: str, language: Language, *, returning: bool = False, high: bool = False) -> Cart:
-    """Two items (one with markup characters in its name, to show escaping), with images."""
+def sample_cart(
+    shop_id: str, language: Language, *, returning: bool = False, high: bool = False, incentive: bool = True
+) -> Cart:
+    """Two items (one with markup characters in its name, to show escaping), with images,
+    and a free-delivery code for the last step unless ``incentive`` is false."""
     first, second = _NAMES[language]
     price = Decimal("189.00") if high else Decimal("59.00")
     items = (
