@@ -92,6 +92,26 @@ def test_an_order_is_credited_to_the_last_email_sent_before_it() -> None:
     assert natural is not None and natural.order is not None and not natural.order.recovered
 
 
+def test_a_clicked_step_is_credited_over_a_later_unclicked_email_and_says_why() -> None:
+    cart = run(cart_updated("e1", T0))
+    sent = (
+        Reminder(step=1, variant="B", claimed_at=T0 + 3 * H, message_id="m1", feedback={"click": T0 + 4 * H}),
+        Reminder(step=2, variant="A", claimed_at=T0 + 24 * H, message_id="m2"),
+    )
+    cart = cart.model_copy(update={"reminders": sent})
+    order = apply_event(cart, parsed(order_placed("o1", T0 + 30 * H)))
+    assert order is not None and order.order is not None
+    assert (order.order.credited_step, order.order.credited_variant, order.order.credit_reason) == (
+        1,
+        "B",
+        "clicked",
+    )
+    unclicked = cart.model_copy(update={"reminders": (sent[0].model_copy(update={"feedback": {}}), sent[1])})
+    last = apply_event(unclicked, parsed(order_placed("o1", T0 + 30 * H)))
+    assert last is not None and last.order is not None
+    assert (last.order.credited_step, last.order.credit_reason) == (2, "last_email")
+
+
 def test_a_second_order_event_for_the_same_cart_keeps_the_first() -> None:
     cart = run(
         cart_updated("e1", T0), order_placed("o1", T0 + H), order_placed("o2", T0 + 2 * H, amount="1.00")
@@ -117,7 +137,7 @@ def test_an_order_long_after_the_last_email_is_a_natural_return() -> None:
 
 
 def test_crediting_the_same_customers_emailed_cart_is_idempotent_and_windowed() -> None:
-    from relance.core.cart import credit_same_customer, credited_elsewhere
+    from relance.core.attribution import credit_same_customer, credited_elsewhere
     from relance.core.events import OrderPlaced
 
     emailed = run(cart_updated("e1", T0, "phone")).model_copy(

@@ -17,8 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from relance.core.attribution import DEFAULT_ATTRIBUTION_WINDOW, credited_reminder, recorded_order
 from relance.core.events import (
     CartEmptied,
     CartItem,
@@ -30,63 +29,26 @@ from relance.core.events import (
     OrderPlaced,
     ShopEvent,
 )
+from relance.core.records import GrantedIncentive, RecordedOrder, Reminder, Timer, _State
+
+# The records a cart is made of are part of this module's interface.
+__all__ = [
+    "REMEMBERED_EVENT_IDS",
+    "Cart",
+    "CartStatus",
+    "GrantedIncentive",
+    "RecordedOrder",
+    "Reminder",
+    "Timer",
+    "apply_event",
+    "new_cart",
+]
 
 # Enough to absorb any realistic resend; older ids are also protected by event-time rules.
 REMEMBERED_EVENT_IDS = 200
 
-DEFAULT_ATTRIBUTION_WINDOW = timedelta(days=7)
 
 CartStatus = Literal["active", "ordered", "emptied"]
-
-
-class _State(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Reminder(_State):
-    """One step of the sequence: claimed before sending, then stamped with SES's id."""
-
-    step: int
-    variant: str
-    claimed_at: datetime
-    message_id: str | None = None
-    held_out: bool = False
-    """The customer is in the shop's hold-out group: the step was decided, never emailed."""
-    feedback: dict[str, datetime] = {}
-    """First time SES reported each kind of event (delivery, open, bounce...)."""
-
-
-class Timer(_State):
-    step: int
-    due_at: datetime
-
-
-class RecordedOrder(_State):
-    order_id: str
-    amount: Decimal
-    currency: str
-    placed_at: datetime
-    credited_step: int | None
-    """The last step sent before the order; ``None`` for a natural return."""
-    via: Literal["cart", "customer"] = "cart"
-    """How the order was tied to this cart: its own id, or the same customer (fallback)."""
-    credited_elsewhere: str | None = None
-    """Another cart of the same customer that this order was credited to (counted there)."""
-    holdout: bool = False
-    """The step "credited" was held back: the order is a natural return of the hold-out group."""
-
-    @property
-    def recovered(self) -> bool:
-        return self.credited_step is not None and not self.holdout
-
-
-class GrantedIncentive(_State):
-    """The discount handed out with the last step, recorded for the cost in the reports."""
-
-    code: str
-    kind: Literal["percent", "amount", "free_shipping"]
-    value: Decimal
-    granted_at: datetime
 
 
 class Cart(_State):
@@ -150,26 +112,6 @@ def _latest(current: datetime | None, at: datetime) -> datetime:
     return at if current is None or at > current else current
 
 
-def _credited(cart: Cart, placed_at: datetime, window: timedelta) -> Reminder | None:
-    """The last step emailed (or held back) before the order, if the order came within the
-    window after it."""
-    before = [r for r in cart.reminders if (r.message_id or r.held_out) and r.claimed_at <= placed_at]
-    last = max(before, key=lambda r: r.claimed_at, default=None)
-    return last if last is not None and placed_at - last.claimed_at <= window else None
-
-
-def _order(event: OrderPlaced, credited: Reminder | None, via: Literal["cart", "customer"]) -> RecordedOrder:
-    return RecordedOrder(
-        order_id=event.order_id,
-        amount=event.amount,
-        currency=event.currency,
-        placed_at=event.occurred_at,
-        credited_step=credited.step if credited else None,
-        via=via,
-        holdout=credited is not None and credited.held_out,
-    )
-
-
 def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, object]:
     at = event.occurred_at
     if isinstance(event, CartUpdated):
@@ -194,7 +136,7 @@ def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, objec
     if isinstance(event, OrderPlaced):
         if cart.order is not None:
             return {}
-        order = _order(event, _credited(cart, at, window), "cart")
+        order = recorded_order(event, credited_reminder(cart.reminders, at, window), "cart")
         return {"status": "ordered", "order": order, "timer": None}
     if isinstance(event, CartEmptied):
         if cart.status == "ordered" or (cart.last_activity_at and at < cart.last_activity_at):
@@ -227,34 +169,3 @@ def apply_event(
     changes["seen_event_ids"] = (*cart.seen_event_ids, event.id)[-REMEMBERED_EVENT_IDS:]
     changes["created_at"] = min(cart.created_at, event.occurred_at)
     return cart.model_copy(update=changes)
-
-
-def credit_same_customer(
-    reminded: Cart, order: OrderPlaced, attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW
-) -> Cart | None:
-    """``reminded`` closed by an order its customer placed through another cart.
-
-    The documented fallback of attribution: the order is credited to the last email this
-    cart got, if it came within the window; the cart's sequence stops. ``None`` when the
-    cart already has an order, the order came too late, or this was already applied.
-    """
-    marker = f"{order.id}@customer"
-    credited = _credited(reminded, order.occurred_at, attribution_window)
-    if reminded.order is not None or credited is None or marker in reminded.seen_event_ids:
-        return None
-    return reminded.model_copy(
-        update={
-            "status": "ordered",
-            "order": _order(order, credited, "customer"),
-            "timer": None,
-            "seen_event_ids": (*reminded.seen_event_ids, marker)[-REMEMBERED_EVENT_IDS:],
-        }
-    )
-
-
-def credited_elsewhere(cart: Cart, other_cart_id: str) -> Cart | None:
-    """``cart``'s order, now counted on ``other_cart_id``: never credited twice."""
-    if cart.order is None or cart.order.credited_elsewhere == other_cart_id:
-        return None
-    order = cart.order.model_copy(update={"credited_elsewhere": other_cart_id})
-    return cart.model_copy(update={"order": order})

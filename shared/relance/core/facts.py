@@ -18,7 +18,8 @@ FACT_COLUMNS = (
     "abandoned", "eligible", "customer_type", "cart_value", "source", "variant", "emails_sent",
     "last_step_sent", "delivered", "opened", "clicked", "bounced", "complained", "unsubscribed",
     "flagged_for_call", "incentive_code", "incentive_cost", "order_id", "order_amount",
-    "recovered", "holdout", "credited_step", "attribution", "credited_cart_id", "minutes_to_recovery",
+    "recovered", "holdout", "credited_step", "credited_variant", "credit_reason", "attribution",
+    "credited_cart_id", "minutes_to_recovery",
     "minutes_since_last_email",
 )  # fmt: skip
 
@@ -73,6 +74,8 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "recovered": _flag(order is not None and order.recovered),
         "holdout": _flag(any(r.held_out for r in cart.reminders)),
         "credited_step": (order.credited_step or 0) if order else 0,
+        "credited_variant": (order.credited_variant or "") if order else "",
+        "credit_reason": (order.credit_reason or "") if order else "",
         "attribution": order.via if order and order.recovered else "",
         "credited_cart_id": (order.credited_elsewhere or "") if order else "",
         "minutes_to_recovery": _minutes(order.placed_at, cart.abandoned_at)

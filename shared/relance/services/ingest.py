@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Literal
 
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.cart import Cart, Timer, apply_event, credit_same_customer, credited_elsewhere, new_cart
+from relance.core.attribution import credit_same_customer, credited_elsewhere
+from relance.core.cart import Cart, Timer, apply_event, new_cart
 from relance.core.decisions import due_at, needs_timer
 from relance.core.events import CheckoutStarted, OrderPlaced, ShopEvent
 from relance.core.shop import SHOP_ID_PATTERN, Shop

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from relance.core.facts import customer_type, fact_row
 from relance.core.kpis import CohortKpis, in_cohort
+from relance.core.segments import value_segment
 from relance.wiring import Services
 
 MAX_RANGE_DAYS = 400
@@ -61,7 +62,8 @@ def build_day(svc: Services, shop_id: str, day: date) -> list[str]:
     def facts() -> Iterator[dict[str, str | int]]:
         for cart in svc.carts.carts_of_day(shop_id, day):
             if in_cohort(cart, day):
-                currency, segment = str(cart.currency), customer_type(cart)
+                currency = str(cart.currency)
+                segment = f"{customer_type(cart)}-{value_segment(cart, shop.policy)}"
                 cohorts.setdefault(currency, CohortKpis(shop_id, day, currency)).add(cart, shop.policy)
                 by_segment = segments.setdefault((currency, segment), CohortKpis(shop_id, day, currency))
                 by_segment.add(cart, shop.policy)
