@@ -40,6 +40,7 @@ def _forbidden(_: ShopSuspended) -> Response[str]:
 
 @app.exception_handler(BatchShapeError)
 def _bad_batch(error: BatchShapeError) -> Response[str]:
+    metrics.add_metric(name="EventsRejected.invalid_batch", unit=MetricUnit.Count, value=1)
     errors = [{"field": error.field, "reason": error.reason}]
     return json_response(422, {"error": "invalid_batch", "errors": errors})
 
@@ -63,6 +64,7 @@ def post_events() -> Response[str]:
     try:
         body = json.loads(raw)
     except ValueError as error:
+        metrics.add_metric(name="EventsRejected.invalid_json", unit=MetricUnit.Count, value=1)
         errors = [{"field": "body", "reason": str(error)}]
         return json_response(400, {"error": "invalid_json", "errors": errors})
     batch = parse_batch(body)
@@ -71,6 +73,9 @@ def post_events() -> Response[str]:
     metrics.add_metric(name="EventsAccepted", unit=MetricUnit.Count, value=len(accepted))
     metrics.add_metric(name="EventsDuplicate", unit=MetricUnit.Count, value=len(results) - len(accepted))
     metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=len(batch.rejected))
+    for rejected in batch.rejected:  # by the field at fault: "EventsRejected.currency"...
+        field = rejected.errors[0].field.rsplit(".", 1)[-1].split("[")[0] if rejected.errors else "event"
+        metrics.add_metric(name=f"EventsRejected.{field}", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="TimersArmed", unit=MetricUnit.Count, value=sum(r.timer_armed for r in results))
     recovered = [r.recovered_amount for r in results if r.recovered_amount is not None]
     metrics.add_metric(name="Recoveries", unit=MetricUnit.Count, value=len(recovered))

@@ -164,3 +164,15 @@ def test_metrics_are_emitted_per_shop_and_logs_never_show_an_address(
     assert any(r.get("RemindersSent") in (1.0, [1.0]) for r in metrics)
     assert any(r.get("Reminders.sent.step1") in (1.0, [1.0]) for r in metrics)
     assert "claire@example.fr" not in output
+
+
+def test_rejected_events_are_counted_by_the_field_at_fault(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    good = load_event("cart_updated.json")
+    world.post([{**good, "id": "bad-1", "currency": "euro"}, {**good, "id": "bad-2", "currency": "francs"}])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    api = next(r for r in records if "_aws" in r and r.get("service") == "api")
+    assert api["EventsRejected"] in (2.0, [2.0])
+    assert api["EventsRejected.currency"] == [1.0, 1.0]
