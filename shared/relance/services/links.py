@@ -77,6 +77,8 @@ def unsubscribe(svc: Services, token: str) -> str:
     """
     now = svc.clock()
     claims = _claims(svc, token, "unsubscribe")
+    if not claims.contact:
+        raise InvalidToken  # genuine but unusable: it would suppress nobody
     svc.contacts.unsubscribe(claims.shop_id, claims.contact, now)
     retention = retention_days(svc, claims.shop_id)
     with suppress(ConcurrentUpdate):  # the suppression above is what matters; the KPI is a bonus
