@@ -60,11 +60,9 @@ class ContactStore:
 
     def _update_key(self, key: dict[str, str], expression: str, condition: str | None, **values: Any) -> bool:
         """One UpdateItem; ``False`` when ``condition`` did not hold (nothing written)."""
-        request: dict[str, Any] = {
-            "Key": key,
-            "UpdateExpression": expression,
-            "ExpressionAttributeValues": {f":{k}": v for k, v in values.items()},
-        }
+        request: dict[str, Any] = {"Key": key, "UpdateExpression": expression}
+        if values:
+            request["ExpressionAttributeValues"] = {f":{k}": v for k, v in values.items()}
         if condition:
             request["ConditionExpression"] = condition
         try:
@@ -142,6 +140,32 @@ class ContactStore:
             "attribute_not_exists(newest_at) OR newest_at <= :at OR newest_cart_id = :cart",
             cart=cart_id,
             at=_ms(abandoned_at),
+        )
+
+    def note_cart(self, shop_id: str, email: str, cart_id: str) -> None:
+        """``cart_id`` holds this address: what an erasure request must delete."""
+        self._update(shop_id, email, "ADD cart_ids :cart", None, cart={cart_id})
+
+    def cart_ids(self, shop_id: str, email: str) -> set[str]:
+        return {str(c) for c in self._item(shop_id, email).get("cart_ids", set())}
+
+    def forget(self, shop_id: str, email: str) -> None:
+        """Erase what is known of the customer, except that they must never be mailed again
+        when they unsubscribed or their address bounced (kept: the hash and the reason)."""
+        try:
+            self._table.delete_item(
+                Key=contact_key(shop_id, email), ConditionExpression="attribute_not_exists(suppressed_reason)"
+            )
+            return
+        except ClientError as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
+        self._update(
+            shop_id,
+            email,
+            "REMOVE consent, consent_at, last_order_at, newest_cart_id, newest_at, recent_emails, "
+            "last_incentive_at, last_cart_id, last_email_at, cart_ids",
+            None,
         )
 
     def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:

@@ -59,6 +59,11 @@ class CartStore:
             raise
         return saved
 
+    def delete(self, shop_id: str, cart_id: str) -> bool:
+        """Erase the cart (a customer's request); ``False`` if there was none."""
+        deleted = self._table.delete_item(Key=_cart_key(shop_id, cart_id), ReturnValues="ALL_OLD")
+        return "Attributes" in deleted
+
     def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]:
         """Carts abandoned on ``day`` (UTC), page by page: memory stays bounded."""
         now = self._clock()

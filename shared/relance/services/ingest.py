@@ -88,6 +88,8 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
         except ConcurrentUpdate:
             continue
         _note_customer(svc, shop, saved, event, armed)
+        if saved.customer.email and (stored is None or stored.customer.email != saved.customer.email):
+            svc.contacts.note_cart(shop.shop_id, str(saved.customer.email), saved.cart_id)
         order = saved.order
         newly_ordered = order is not None and (stored is None or stored.order is None)
         recovered = order.amount if newly_ordered and order is not None and order.recovered else None
