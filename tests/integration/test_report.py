@@ -109,3 +109,13 @@ def test_the_daily_run_rebuilds_the_cohorts_still_changing(world: World) -> None
     days = sorted({k.split("/")[2] for k in report(world, {})})
     assert len(days) == REFRESHED_DAYS
     assert days[0] == "date=2026-10-19" and days[-1] == "date=2026-11-02"
+
+
+def test_a_longer_attribution_window_rebuilds_more_days(world: World) -> None:
+    from relance.core.policy import ShopPolicy
+
+    policy = ShopPolicy(attribution_window_days=30)
+    world.services.shops.put(world.shop.model_copy(update={"policy": policy}))
+    world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
+    days = sorted({k.split("/")[2] for k in report(world, {})})
+    assert len(days) == 38 and days[-1] == "date=2026-11-02"

@@ -9,13 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from relance.core.facts import customer_type, fact_row
 from relance.core.kpis import CohortKpis, in_cohort
+from relance.core.policy import ShopPolicy
 from relance.core.segments import value_segment
 from relance.wiring import Services
 
 MAX_RANGE_DAYS = 400
-# A cohort changes while its sequence runs (7 days at most) and its attribution window
-# stays open (7 days by default): the daily run rebuilds that many days.
+# A cohort changes while its sequence runs (7 days at most, plus a day of deferrals) and
+# its attribution window stays open (7 days by default): the daily run rebuilds that many.
 REFRESHED_DAYS = 15
+
+
+def refreshed_days(policy: ShopPolicy) -> int:
+    """How many recent cohorts may still change for this shop (a longer window: more)."""
+    return max(REFRESHED_DAYS, policy.attribution_window_days + 8)
 
 
 class ReportRequest(BaseModel):
@@ -39,9 +45,9 @@ class ReportRequest(BaseModel):
                 raise ValueError(f"at most {MAX_RANGE_DAYS} days per run")
         return self
 
-    def days(self, now: datetime) -> Iterator[date]:
+    def days(self, now: datetime, refreshed: int = REFRESHED_DAYS) -> Iterator[date]:
         last = self.date_to or now.date() - timedelta(days=1)
-        day = self.date_from or last - timedelta(days=REFRESHED_DAYS - 1)
+        day = self.date_from or last - timedelta(days=refreshed - 1)
         while day <= last:
             yield day
             day += timedelta(days=1)
@@ -78,7 +84,9 @@ def build_day(svc: Services, shop_id: str, day: date) -> list[str]:
 def run(svc: Services, request: ReportRequest) -> list[str]:
     shop_ids = [request.shop_id] if request.shop_id else svc.shops.shop_ids()
     written: list[str] = []
-    for day in request.days(svc.clock()):
-        for shop_id in shop_ids:
+    for shop_id in shop_ids:
+        shop = svc.shops.get(shop_id)
+        refreshed = refreshed_days(shop.policy) if shop else REFRESHED_DAYS
+        for day in request.days(svc.clock(), refreshed):
             written.extend(build_day(svc, shop_id, day))
     return written
