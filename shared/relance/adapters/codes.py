@@ -19,10 +19,16 @@ from botocore.exceptions import ClientError
 
 from relance.adapters.errors import error_code
 
-# A transaction holds up to 100 actions; each code takes two (put + check).
-_UPLOAD_CHUNK = 50
 _CANDIDATES = 5
 _ROUNDS = 20
+
+
+def _free(shop_id: str, code: str) -> dict[str, str]:
+    return {"pk": f"CODES#{shop_id}#free", "sk": code}
+
+
+def _issued(shop_id: str, code: str) -> dict[str, str]:
+    return {"pk": f"CODES#{shop_id}#issued", "sk": code}
 
 
 class CodePool:
@@ -32,45 +38,32 @@ class CodePool:
         self._client = table.meta.client
         self._name = table_name
 
-    def upload(self, shop_id: str, codes: Iterable[str]) -> tuple[int, list[str]]:
-        """Add ``codes`` to the free pool; returns (how many added, codes refused as already issued)."""
-        added, refused = 0, []
-        pending = sorted(set(codes))
-        for start in range(0, len(pending), _UPLOAD_CHUNK):
-            for code in pending[start : start + _UPLOAD_CHUNK]:
-                if self._add(shop_id, code):
-                    added += 1
-                else:
-                    refused.append(code)
-        return added, refused
-
-    def _add(self, shop_id: str, code: str) -> bool:
+    def _transact(self, *actions: dict[str, Any]) -> bool:
+        """All of ``actions`` or none; ``False`` when a condition did not hold."""
+        items = [
+            {kind: {"TableName": self._name, **spec}} for action in actions for kind, spec in action.items()
+        ]
         try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "ConditionCheck": {
-                            "TableName": self._name,
-                            "Key": {"pk": f"CODES#{shop_id}#issued", "sk": code},
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._name,
-                            "Item": {"pk": f"CODES#{shop_id}#free", "sk": code},
-                        }
-                    },
-                ]
-            )
+            self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
             if error_code(error) == "TransactionCanceledException":
                 return False
             raise
         return True
 
+    def upload(self, shop_id: str, codes: Iterable[str]) -> tuple[int, list[str]]:
+        """Add ``codes`` to the free pool; returns (how many added, codes refused as already issued)."""
+        added, refused = 0, []
+        for code in sorted(set(codes)):
+            never_issued = {"Key": _issued(shop_id, code), "ConditionExpression": "attribute_not_exists(pk)"}
+            if self._transact({"ConditionCheck": never_issued}, {"Put": {"Item": _free(shop_id, code)}}):
+                added += 1
+            else:
+                refused.append(code)
+        return added, refused
+
     def issued_to(self, shop_id: str, code: str) -> str | None:
-        item = self._table.get_item(Key={"pk": f"CODES#{shop_id}#issued", "sk": code}).get("Item")
+        item = self._table.get_item(Key=_issued(shop_id, code)).get("Item")
         return None if item is None else str(item["cart_id"])
 
     def free_count(self, shop_id: str) -> int:
@@ -103,32 +96,9 @@ class CodePool:
         return None  # every candidate kept being taken by others: give up rather than spin
 
     def _issue(self, shop_id: str, code: str, cart_id: str, at: datetime) -> bool:
-        try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Delete": {
-                            "TableName": self._name,
-                            "Key": {"pk": f"CODES#{shop_id}#free", "sk": code},
-                            "ConditionExpression": "attribute_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._name,
-                            "Item": {
-                                "pk": f"CODES#{shop_id}#issued",
-                                "sk": code,
-                                "cart_id": cart_id,
-                                "issued_at": at.isoformat(),
-                            },
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if error_code(error) == "TransactionCanceledException":
-                return False  # another Lambda took it first: try the next one
-            raise
-        return True
+        still_free = {"Key": _free(shop_id, code), "ConditionExpression": "attribute_exists(pk)"}
+        record = {
+            "Item": {**_issued(shop_id, code), "cart_id": cart_id, "issued_at": at.isoformat()},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        return self._transact({"Delete": still_free}, {"Put": record})
