@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from relance.core.events import BatchShapeError, parse_batch
+from relance.core.batch import BatchShapeError, parse_batch
 from relance.core.signing import AuthError
 from relance.http import customer_links, shop_settings
 from relance.http.responses import json_response, metrics, signed_shop

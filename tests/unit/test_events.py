@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from relance.core.events import MAX_EVENTS_PER_REQUEST, BatchShapeError, CartUpdated, parse_batch
+from relance.core.batch import MAX_EVENTS_PER_REQUEST, BatchShapeError, parse_batch
+from relance.core.events import CartUpdated
 from tests.conftest import T0, load_event
 from tests.factories import cart_updated, item, order_placed
 

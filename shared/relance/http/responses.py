@@ -9,7 +9,7 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
-from relance.core.events import FieldError
+from relance.core.batch import FieldError
 from relance.core.pages import page
 from relance.core.shop import Shop
 from relance.services.ingest import authenticate

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, EmailStr, ValidationError
 
-from relance.core.events import FieldError, field_errors
+from relance.core.batch import FieldError, field_errors
 from relance.http.responses import json_body, json_response, signed_shop
 from relance.services.erase import erase_customer
 from relance.services.settings import SettingsRejected, set_policy, set_texts

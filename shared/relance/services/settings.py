@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from relance.core.events import FieldError, field_errors
+from relance.core.batch import FieldError, field_errors
 from relance.core.policy import ShopPolicy
 from relance.core.shop import ContentBlock, Language, Reassurance, Shop
 from relance.wiring import Services
