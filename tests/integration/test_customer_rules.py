@@ -123,3 +123,18 @@ def test_a_cart_that_fell_below_the_minimum_is_rearmed_when_it_rises_again(world
     assert (1, f"at({(risen + 3 * H):%Y-%m-%dT%H:%M:%S})") in timers, "a new timer for step 1"
     world.clock.advance(hours=3)
     assert world.fire("cart-1", 1)["action"] == "sent"
+
+
+def test_the_contact_keeps_only_the_newest_email_times(world: World) -> None:
+    from relance.core.contact import REMEMBERED_EMAILS
+
+    contacts = world.services.contacts
+    for n in range(REMEMBERED_EMAILS + 5):
+        contacts.note_email("atelier-test", "claire@example.fr", f"cart-{n}", T0 + n * H)
+    from relance.adapters.contacts import contact_key
+
+    table = world.session.resource("dynamodb").Table(world.services.settings.TABLE_NAME)
+    stored = table.get_item(Key=contact_key("atelier-test", "claire@example.fr"))["Item"]["recent_emails"]
+    assert len(stored) == REMEMBERED_EMAILS, "trimmed in the table, not only on read"
+    kept = contacts.state("atelier-test", "claire@example.fr").recent_emails
+    assert kept[0] == T0 + 5 * H and kept[-1] == T0 + (REMEMBERED_EMAILS + 4) * H

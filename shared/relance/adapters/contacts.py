@@ -169,17 +169,18 @@ class ContactStore:
         )
 
     def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
-        self._update(
-            shop_id,
-            email,
-            "SET last_cart_id = :cart, last_email_at = :at, "
+        """The email just sent: for attribution (last cart) and the pressure cap (recent times)."""
+        updated = self._table.update_item(
+            Key=contact_key(shop_id, email),
+            UpdateExpression="SET last_cart_id = :cart, last_email_at = :at, "
             "recent_emails = list_append(if_not_exists(recent_emails, :empty), :sent)",
-            None,
-            cart=cart_id,
-            at=_ms(at),
-            empty=[],
-            sent=[_ms(at)],
+            ExpressionAttributeValues={":cart": cart_id, ":at": _ms(at), ":empty": [], ":sent": [_ms(at)]},
+            ReturnValues="UPDATED_NEW",
         )
+        surplus = len(updated["Attributes"]["recent_emails"]) - REMEMBERED_EMAILS
+        if surplus > 0:  # keep the list short: only the newest times matter to any cap
+            oldest = ", ".join(f"recent_emails[{n}]" for n in range(surplus))
+            self._update(shop_id, email, f"REMOVE {oldest}", None)
 
     def last_email(self, shop_id: str, email: str) -> LastEmail | None:
         item = self._item(shop_id, email)
