@@ -138,3 +138,16 @@ def test_the_contact_keeps_only_the_newest_email_times(world: World) -> None:
     assert len(stored) == REMEMBERED_EMAILS, "trimmed in the table, not only on read"
     kept = contacts.state("atelier-test", "claire@example.fr").recent_emails
     assert kept[0] == T0 + 5 * H and kept[-1] == T0 + (REMEMBERED_EMAILS + 4) * H
+
+
+def test_consent_given_on_another_cart_resumes_a_cart_stopped_for_want_of_it(world: World) -> None:
+    with_policy(world, consent_mode="eu")
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["reason"] == "no_consent"
+    given = simple("consent_changed", "c", world.clock(), "newsletter-form")
+    given["customer"] = {"email": "claire@example.fr", "marketing_consent": True}
+    assert world.post([given])[0] == 202
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.timer is not None, "cart-1 is armed again"
+    assert world.fire("cart-1", 1)["action"] == "sent"

@@ -72,17 +72,7 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             return Applied(index, event.id, "duplicate")
         armed = needs_timer(updated, shop.policy)
         if armed:
-            step = updated.next_step
-            due = due_at(updated, shop.policy, step)
-            # Armed before the write: a timer without its cart stops harmlessly, whereas a
-            # cart marked as armed without its timer would never be reminded.
-            svc.timers.arm(shop.shop_id, updated.cart_id, step, due)
-            updated = updated.model_copy(
-                update={
-                    "timer": Timer(step=step, due_at=due),
-                    "eligible_at": updated.eligible_at or svc.clock(),
-                }
-            )
+            updated = _armed(svc, shop, updated)
         try:
             saved = svc.carts.save(updated, shop.policy.retention_days)
         except ConcurrentUpdate:
@@ -99,6 +89,28 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
     raise ConcurrentUpdate(event.cart_id)
 
 
+def _armed(svc: Services, shop: Shop, cart: Cart) -> Cart:
+    """``cart`` with a timer for its next step, created before the cart is written: a timer
+    without its cart stops harmlessly, a cart marked as armed without its timer would never
+    be reminded. Arming is idempotent, so a retried write arms nothing twice."""
+    step = cart.next_step
+    due = due_at(cart, shop.policy, step)
+    svc.timers.arm(shop.shop_id, cart.cart_id, step, due)
+    return cart.model_copy(
+        update={"timer": Timer(step=step, due_at=due), "eligible_at": cart.eligible_at or svc.clock()}
+    )
+
+
+def _rearm_other_carts(svc: Services, shop: Shop, email: str, but: str) -> None:
+    """Consent given on one cart: the address's other carts stopped for want of it resume."""
+
+    def rearmed(cart: Cart) -> Cart | None:
+        return _armed(svc, shop, cart) if needs_timer(cart, shop.policy) else None
+
+    for cart_id in svc.contacts.cart_ids(shop.shop_id, email) - {but}:
+        update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
+
+
 def _note_customer(svc: Services, shop: Shop, cart: Cart, event: ShopEvent, armed: bool) -> None:
     """What applies to the customer across carts: consent, purchases, their newest cart."""
     email = cart.customer.email
@@ -107,6 +119,8 @@ def _note_customer(svc: Services, shop: Shop, cart: Cart, event: ShopEvent, arme
     said = event.customer.marketing_consent if event.customer else None
     if said is not None:
         svc.contacts.note_consent(shop.shop_id, str(email), said, event.occurred_at)
+    if said is True and shop.policy.consent_mode == "eu":
+        _rearm_other_carts(svc, shop, str(email), but=cart.cart_id)
     if isinstance(event, OrderPlaced):
         svc.contacts.note_order(shop.shop_id, str(email), event.occurred_at)
     if armed:
