@@ -99,3 +99,27 @@ def test_an_order_that_names_the_checkout_is_credited_to_its_cart(world: World, 
     assert cart is not None and cart.order is not None and cart.order.recovered
     assert cart.order.via == "cart"
     assert world.services.carts.get("atelier-test", order["cart_id"]) is None, "no stray cart for the token"
+
+
+def test_a_holdout_customers_order_through_another_cart_is_their_groups_natural_return(world: World) -> None:
+    from decimal import Decimal
+
+    from relance.core.assignment import in_holdout
+    from relance.core.policy import ShopPolicy
+
+    world.services.shops.put(
+        world.shop.model_copy(update={"policy": ShopPolicy(holdout_percent=Decimal(50))})
+    )
+    held = next(
+        f"h{n}@example.fr" for n in range(100) if in_holdout("atelier-test", f"h{n}@example.fr", Decimal(50))
+    )
+    world.post([cart_updated("a1", T0, "phone-cart", email=held)])
+    world.clock.advance(hours=3)
+    assert world.fire("phone-cart", 1) == {"action": "held", "step": 1, "reason": "holdout"}
+    world.post([cart_updated("b1", world.clock(), "laptop-cart", email=held)])
+    status, _ = world.post([order_placed("b-order", world.clock() + timedelta(minutes=5), "laptop-cart")])
+    assert status == 202
+    phone = world.services.carts.get("atelier-test", "phone-cart")
+    assert phone is not None and phone.order is not None
+    assert phone.order.via == "customer" and phone.order.holdout and not phone.order.recovered
+    assert world.sent_messages() == []

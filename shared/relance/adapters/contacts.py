@@ -182,6 +182,12 @@ class ContactStore:
             oldest = ", ".join(f"recent_emails[{n}]" for n in range(surplus))
             self._update(shop_id, email, f"REMOVE {oldest}", None)
 
+    def note_last_cart(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
+        """A hold-out step: the cart counts for attribution, not for the pressure cap."""
+        self._update(
+            shop_id, email, "SET last_cart_id = :cart, last_email_at = :at", None, cart=cart_id, at=_ms(at)
+        )
+
     def last_email(self, shop_id: str, email: str) -> LastEmail | None:
         item = self._item(shop_id, email)
         sent_at = _at(item.get("last_email_at"))

@@ -130,7 +130,8 @@ def _note_customer(svc: Services, shop: Shop, cart: Cart, event: ShopEvent, arme
 def _credit_same_customer(svc: Services, shop: Shop, ordered: Cart, event: OrderPlaced) -> Decimal | None:
     """The attribution fallback: the customer ordered through another cart than the one we
     emailed (another device, a new session). Credit the emailed cart, stop its sequence,
-    and mark this cart's order as counted there. Returns the amount credited."""
+    and mark this cart's order as counted there. Returns the amount recovered (``None`` for
+    a hold-out customer's cart: their order is a natural return, counted as such)."""
     email = ordered.customer.email
     last = svc.contacts.last_email(shop.shop_id, str(email)) if email else None
     if last is None or last.cart_id == ordered.cart_id:
@@ -143,4 +144,4 @@ def _credit_same_customer(svc: Services, shop: Shop, ordered: Cart, event: Order
     if reminded is None:
         return None
     update_cart(svc, shop.shop_id, ordered.cart_id, lambda c: credited_elsewhere(c, last.cart_id), retention)
-    return event.amount
+    return event.amount if reminded.order is not None and reminded.order.recovered else None

@@ -37,6 +37,9 @@ def send_step(
         shop.policy.retention_days,
     )
     if decision.held_out:
+        # Not an email, but the cart the customer "would have been emailed" about: the
+        # same-customer attribution treats the hold-out exactly as the emailed group.
+        svc.contacts.note_last_cart(shop.shop_id, str(claimed.customer.email), claimed.cart_id, now)
         return ReminderOutcome("held", step, "holdout", variant=decision.variant, next_step_from=claimed)
     try:
         claimed, mail = _prepare(svc, shop, claimed, decision, contact)
