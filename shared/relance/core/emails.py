@@ -37,13 +37,19 @@ class RenderedEmail:
     """``prospect-standard``, ``returning-high``...: an SES tag, so events can be split by it."""
 
 
-def template_environment(loader: Any = None) -> Environment:
-    return Environment(
-        loader=loader or PackageLoader("relance", "templates"),
+def template_environment(loader: Any = None, kind: type[Environment] = Environment) -> Environment:
+    """Ours by default; ``loader`` and a sandboxed ``kind`` for a shop's own templates. The same
+    escaping and whitespace rules either way, so an override renders like ours."""
+    return kind(
+        loader=loader or builtin_loader(),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def builtin_loader() -> PackageLoader:
+    return PackageLoader("relance", "templates")
 
 
 @lru_cache(maxsize=1)

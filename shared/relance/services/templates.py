@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, PackageLoader, TemplateError, select_autoescape
+from jinja2 import ChoiceLoader, DictLoader, Environment, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from relance.core.emails import EmailLinks, builtin_templates, email_context, render
+from relance.core.emails import (
+    EmailLinks,
+    builtin_loader,
+    builtin_templates,
+    email_context,
+    render,
+    template_environment,
+)
 from relance.core.samples import SAMPLE_NOW, sample_cart
 from relance.core.shop import Shop
 from relance.wiring import Services
@@ -34,12 +41,8 @@ class TemplateRejected(ValueError):
 
 def sandboxed(overrides: dict[str, str]) -> Environment:
     """Shop templates cannot reach Python internals; ours fill in what they do not override."""
-    return SandboxedEnvironment(
-        loader=ChoiceLoader([DictLoader(overrides), PackageLoader("relance", "templates")]),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    loader = ChoiceLoader([DictLoader(overrides), builtin_loader()])
+    return template_environment(loader, SandboxedEnvironment)
 
 
 def check_templates(shop: Shop, overrides: dict[str, str]) -> Environment:
