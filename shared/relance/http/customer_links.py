@@ -13,12 +13,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from relance.core.pages import unsubscribe_confirm, unsubscribe_done
 from relance.core.tokens import ExpiredToken, InvalidToken
-from relance.http.responses import html_response, metrics, page_response
+from relance.http.responses import PRIVATE_HEADERS, html_response, metrics, page_response
 from relance.services.links import LinkGone, check_unsubscribe, follow, unsubscribe
 from relance.wiring import services
 
 router = APIGatewayHttpRouter()
-_PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 @router.exception_handler(InvalidToken)
@@ -41,7 +40,7 @@ def follow_link(token: str) -> Response[str]:
     """A tracked cart link: note the click, send the customer to their cart."""
     target = follow(services(), token)
     metrics.add_metric(name="LinkClicks", unit=MetricUnit.Count, value=1)
-    return Response(status_code=302, headers={"Location": target, **_PRIVATE}, body="")
+    return Response(status_code=302, headers={"Location": target, **PRIVATE_HEADERS}, body="")
 
 
 def _shop_words(shop_id: str) -> tuple[str, str]:

@@ -18,7 +18,8 @@ from relance.wiring import services
 
 # Powertools shares one metric set per process: this is the handler's ``Metrics``.
 metrics = Metrics(service="api")
-_PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Customer-facing answers are never cached and never tell the next site where they came from.
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def json_response(status: int, body: dict[str, Any]) -> Response[str]:
@@ -26,7 +27,9 @@ def json_response(status: int, body: dict[str, Any]) -> Response[str]:
 
 
 def html_response(status: int, body: str) -> Response[str]:
-    return Response(status_code=status, content_type="text/html; charset=utf-8", body=body, headers=_PRIVATE)
+    return Response(
+        status_code=status, content_type="text/html; charset=utf-8", body=body, headers=PRIVATE_HEADERS
+    )
 
 
 def page_response(status: int, title: str, text: str) -> Response[str]:
