@@ -18,10 +18,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from infra.local.demo_shop import DEMO_SHOP
+from infra.shop_settings import templates_in
 from relance.core.emails import compose
 from relance.core.samples import SAMPLE_NOW, sample_cart
 from relance.core.shop import Shop
-from relance.services.templates import SAMPLE_LINKS, TEMPLATE_NAMES, TemplateRejected, check_templates
+from relance.services.templates import SAMPLE_LINKS, TemplateRejected, check_templates
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -41,13 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _arguments(argv)
     try:
         shop = Shop.model_validate_json(arguments.shop.read_text()) if arguments.shop else DEMO_SHOP
-        overrides = {}
-        if arguments.templates:
-            overrides = {
-                n: (arguments.templates / n).read_text()
-                for n in TEMPLATE_NAMES
-                if (arguments.templates / n).is_file()
-            }
+        overrides = templates_in(arguments.templates) if arguments.templates else {}
         environment = check_templates(shop, overrides) if overrides else None
     except ValidationError as error:
         for detail in error.errors(include_url=False):

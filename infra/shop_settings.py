@@ -36,18 +36,26 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class UnknownShop(LookupError):
+    """No shop of that id in this deployment."""
+
+
+def templates_in(folder: Path) -> dict[str, str]:
+    """The templates a folder holds, by name (``reminder.html`` and/or ``reminder.txt``)."""
+    return {name: (folder / name).read_text() for name in TEMPLATE_NAMES if (folder / name).is_file()}
+
+
 def apply(svc: Services, shop_id: str, what: str, path: Path) -> dict[str, object]:
     """Store the setting read from ``path``; what was stored, for printing."""
     shop = svc.shops.get(shop_id)
     if shop is None:
-        raise SettingsRejected(())  # reported as an unknown shop by main
+        raise UnknownShop(shop_id)
     if what == "policy":
         return set_policy(svc, shop, json.loads(path.read_text())).model_dump(mode="json")
     if what == "texts":
         return set_texts(svc, shop, json.loads(path.read_text())).model_dump(mode="json")
     if what == "templates":
-        found = {name: (path / name).read_text() for name in TEMPLATE_NAMES if (path / name).is_file()}
-        return {"templates": list(upload_templates(svc, shop, found).names)}
+        return {"templates": list(upload_templates(svc, shop, templates_in(path)).names)}
     codes = [line.strip() for line in path.read_text().splitlines() if line.strip()]
     added, refused = svc.codes.upload(shop_id, codes)
     return {"added": added, "refused_already_issued": refused, "free": svc.codes.free_count(shop_id)}
@@ -60,11 +68,12 @@ def main(argv: Sequence[str] | None = None, session: object = None) -> int:
     svc = Services(Settings(TABLE_NAME=outputs["TableName"]), session=session)
     try:
         print(json.dumps(apply(svc, arguments.shop_id, arguments.what, arguments.path), indent=2))
+    except UnknownShop:
+        print(f"error: no shop {arguments.shop_id!r} in this deployment", file=sys.stderr)
+        return 2
     except SettingsRejected as error:
-        for problem in error.errors or ():
+        for problem in error.errors:
             print(f"error: {problem.field}: {problem.reason}", file=sys.stderr)
-        if not error.errors:
-            print(f"error: no shop {arguments.shop_id!r} in this deployment", file=sys.stderr)
         return 2
     except TemplateRejected as error:
         print(f"error: {error.field}: {error.reason}", file=sys.stderr)

@@ -64,3 +64,13 @@ def test_preview_writes_the_step_for_a_sample_cart(
     capsys.readouterr()
     assert preview.main(["--templates", str(broken), "--out", str(tmp_path)]) == 2
     assert "reminder.txt" in capsys.readouterr().err
+
+
+def test_an_unknown_shop_is_named_and_nothing_is_stored(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = world.services.settings.TABLE_NAME
+    arguments = ["--table", table, "--shop-id", "no-such-shop", "policy", str(EXAMPLES / "policy.json")]
+    assert shop_settings.main(arguments, session=world.session) == 2
+    assert "no shop 'no-such-shop'" in capsys.readouterr().err
+    assert world.services.shops.get("no-such-shop") is None
