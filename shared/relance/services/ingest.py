@@ -51,22 +51,25 @@ def authenticate(
     return shop
 
 
-def _by_checkout(svc: Services, shop: Shop, event: ShopEvent) -> ShopEvent:
-    """An order that names its checkout instead of the cart goes to the cart of that checkout."""
-    if isinstance(event, CheckoutStarted) and event.checkout_token:
-        expires = event.occurred_at + timedelta(days=shop.policy.retention_days)
-        svc.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
-    if not isinstance(event, OrderPlaced) or svc.carts.get(shop.shop_id, event.cart_id) is not None:
-        return event
+def _load(svc: Services, shop: Shop, event: ShopEvent) -> tuple[ShopEvent, Cart | None]:
+    """The event and its stored cart. An order that names a checkout rather than a cart
+    Relance knows goes to the cart that announced that checkout."""
+    stored = svc.carts.get(shop.shop_id, event.cart_id)
+    if stored is not None or not isinstance(event, OrderPlaced):
+        return event, stored
     cart_id = svc.checkouts.cart_of(shop.shop_id, event.checkout_token or event.cart_id, svc.clock())
-    return event.model_copy(update={"cart_id": cart_id}) if cart_id else event
+    if cart_id is None:
+        return event, None
+    return event.model_copy(update={"cart_id": cart_id}), svc.carts.get(shop.shop_id, cart_id)
 
 
 def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
     """Apply one event with one conditional write; arm step 1 when the cart becomes eligible."""
-    event = _by_checkout(svc, shop, event)
+    if isinstance(event, CheckoutStarted) and event.checkout_token:
+        expires = event.occurred_at + timedelta(days=shop.policy.retention_days)
+        svc.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
     for _ in range(MAX_ATTEMPTS):
-        stored = svc.carts.get(shop.shop_id, event.cart_id)
+        event, stored = _load(svc, shop, event)
         updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
         if updated is None:
             return Applied(index, event.id, "duplicate")
