@@ -95,7 +95,7 @@ class BenchServices(Services):
 def run_one(count: int) -> dict[str, float]:
     svc = BenchServices(count)
     started = time.perf_counter()
-    build_day(svc, "bench-shop", DAY)
+    build_day(svc, SHOP, DAY)
     seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {

@@ -11,6 +11,7 @@ from relance.core.facts import customer_type, fact_row
 from relance.core.kpis import CohortKpis, in_cohort
 from relance.core.policy import ShopPolicy
 from relance.core.segments import value_segment
+from relance.core.shop import Shop
 from relance.wiring import Services
 
 MAX_RANGE_DAYS = 400
@@ -53,15 +54,13 @@ class ReportRequest(BaseModel):
             day += timedelta(days=1)
 
 
-def build_day(svc: Services, shop_id: str, day: date) -> list[str]:
+def build_day(svc: Services, shop: Shop, day: date) -> list[str]:
     """Compute one shop-day from the day index and write its files; return their keys.
 
     The carts are read once, page by page: each is added to its currency's KPIs while its
     fact row streams to S3.
     """
-    shop = svc.shops.get(shop_id)
-    if shop is None:
-        raise LookupError(f"unknown shop {shop_id!r}")
+    shop_id = shop.shop_id
     cohorts: dict[str, CohortKpis] = {}
     segments: dict[tuple[str, str], CohortKpis] = {}
 
@@ -85,8 +84,9 @@ def run(svc: Services, request: ReportRequest) -> list[str]:
     shop_ids = [request.shop_id] if request.shop_id else svc.shops.shop_ids()
     written: list[str] = []
     for shop_id in shop_ids:
-        shop = svc.shops.get(shop_id)
-        refreshed = refreshed_days(shop.policy) if shop else REFRESHED_DAYS
-        for day in request.days(svc.clock(), refreshed):
-            written.extend(build_day(svc, shop_id, day))
+        shop = svc.shops.get(shop_id)  # once per shop, not once per day rebuilt
+        if shop is None:
+            raise LookupError(f"unknown shop {shop_id!r}")
+        for day in request.days(svc.clock(), refreshed_days(shop.policy)):
+            written.extend(build_day(svc, shop, day))
     return written
