@@ -80,9 +80,8 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             saved = svc.carts.save(updated, shop.policy.retention_days)
         except ConcurrentUpdate:
             continue
-        _note_customer(svc, shop, saved, event, armed)
-        if saved.customer.email and (stored is None or stored.customer.email != saved.customer.email):
-            svc.contacts.note_cart(shop.shop_id, str(saved.customer.email), saved.cart_id)
+        new_address = stored is None or stored.customer.email != saved.customer.email
+        _note_customer(svc, shop, saved, event, armed=armed, new_address=new_address)
         order = saved.order
         newly_ordered = order is not None and (stored is None or stored.order is None)
         recovered = order.amount if newly_ordered and order is not None and order.recovered else None
@@ -114,11 +113,16 @@ def _rearm_other_carts(svc: Services, shop: Shop, email: str, but: str) -> None:
         update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
 
 
-def _note_customer(svc: Services, shop: Shop, cart: Cart, event: ShopEvent, armed: bool) -> None:
-    """What applies to the customer across carts: consent, purchases, their newest cart."""
+def _note_customer(
+    svc: Services, shop: Shop, cart: Cart, event: ShopEvent, *, armed: bool, new_address: bool
+) -> None:
+    """What applies to the customer across carts: the carts holding their address (for
+    erasure), consent, purchases, their newest cart."""
     email = cart.customer.email
     if email is None:
         return
+    if new_address:
+        svc.contacts.note_cart(shop.shop_id, str(email), cart.cart_id)
     said = event.customer.marketing_consent if event.customer else None
     if said is not None:
         svc.contacts.note_consent(shop.shop_id, str(email), said, event.occurred_at)
