@@ -55,7 +55,7 @@ def apply(svc: Services, shop_id: str, what: str, path: Path) -> dict[str, objec
     if what == "texts":
         return set_texts(svc, shop, json.loads(path.read_text())).model_dump(mode="json")
     if what == "templates":
-        return {"templates": list(upload_templates(svc, shop, templates_in(path)).names)}
+        return {"templates": upload_templates(svc, shop, templates_in(path))}
     codes = [line.strip() for line in path.read_text().splitlines() if line.strip()]
     added, refused = svc.codes.upload(shop_id, codes)
     return {"added": added, "refused_already_issued": refused, "free": svc.codes.free_count(shop_id)}

@@ -65,5 +65,4 @@ def put_templates() -> Response[str]:
     body = json_body(raw)
     if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
         raise SettingsRejected((FieldError("body", "an object of template name -> template source"),))
-    stored = upload_templates(services(), shop, body)
-    return json_response(200, {"templates": list(stored.names)})
+    return json_response(200, {"templates": upload_templates(services(), shop, body)})

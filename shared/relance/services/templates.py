@@ -8,8 +8,6 @@ unsubscribe link or the shop's postal address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from jinja2 import ChoiceLoader, DictLoader, Environment, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -78,16 +76,11 @@ def _culprit(overrides: dict[str, str], error: TemplateError) -> str:
     return name if isinstance(name, str) else next(iter(overrides), "templates")
 
 
-@dataclass(frozen=True)
-class StoredTemplates:
-    names: tuple[str, ...]
-
-
-def upload_templates(svc: Services, shop: Shop, overrides: dict[str, str]) -> StoredTemplates:
-    """Check and store ``overrides``; nothing is stored when a check fails."""
+def upload_templates(svc: Services, shop: Shop, overrides: dict[str, str]) -> list[str]:
+    """Check and store ``overrides``; nothing is stored when a check fails. The names stored."""
     check_templates(shop, overrides)
     svc.shops.put_templates(shop.shop_id, overrides)
-    return StoredTemplates(tuple(sorted(overrides)))
+    return sorted(overrides)
 
 
 def shop_templates(svc: Services, shop: Shop) -> Environment:
