@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export PYTHONPATH := .:shared
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve test unit lint bench clean browser
+.PHONY: help demo serve test unit lint bench clean browser build
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+BUILD_DIR ?= .aws-sam/build
+build: $(STAMP) ## sam build: python3.13/arm64 Lambda artifacts in .aws-sam/build (no Docker needed)
+	SAM_CLI_TELEMETRY=0 PYTHON="$(CURDIR)/$(BIN)/python" $(BIN)/sam build --build-dir "$(BUILD_DIR)"
+
 unit: $(STAMP) ## the pure core's tests only (seconds)
 	$(BIN)/python -m pytest tests/unit
 
@@ -46,4 +50,4 @@ bench: $(STAMP) ## benchmarks, run apart from the suite (figures in docs/benchma
 	$(BIN)/python tests/benchmarks/report_bench.py
 
 clean: ## remove the virtualenv and outputs
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -25,7 +25,13 @@ from relance.wiring import Services, use
 
 EVENTS = Path(__file__).parent / "events"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-PUBLIC_API_URL = "https://api.relance.example"
+STACK_PARAMETERS = {
+    # What a shop with its own domain deploys with (`sam deploy --parameter-overrides`).
+    "SesIdentity": "atelier-test.example",
+    "DomainName": "api.relance.example",
+    "CertificateArn": "arn:aws:acm:eu-west-3:123456789012:certificate/relance-test",
+}
+PUBLIC_API_URL = f"https://{STACK_PARAMETERS['DomainName']}"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -167,10 +173,9 @@ def world() -> Iterator[World]:
 
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)
-        stack = deploy(session, "relance-test")
+        stack = deploy(session, "relance-test", STACK_PARAMETERS)
         clock = Clock()
-        environment = {**stack.function_environment(), "PUBLIC_API_URL": PUBLIC_API_URL}
-        services = Services(Settings.model_validate(environment), clock, session)
+        services = Services(Settings.model_validate(stack.functions_environment()), clock, session)
         use(services)
         shop = demo_shop()
         secret = register(services, shop)

@@ -1,10 +1,14 @@
 """A local HTTP front for the API function: turns each request into the HTTP API (payload
-2.0) event that API Gateway would send, and the function's answer back into HTTP."""
+2.0) event that API Gateway would send, and the function's answer back into HTTP.
+
+Like API Gateway, it answers only the routes the template declares (404 otherwise), so a
+route the code serves but the template forgot fails here as it would on AWS."""
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,11 +21,46 @@ LocalRoute = Callable[[str], tuple[int, dict[str, Any]]]
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 
 
-def http_api_event(method: str, target: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+NOT_FOUND: dict[str, Any] = {
+    "statusCode": 404,
+    "body": '{"message":"Not Found"}',  # API Gateway's own answer
+    "headers": {"Content-Type": "application/json"},
+}
+
+
+class RouteTable:
+    """The template's (method, path) routes, ``{name}`` segments captured as API Gateway does."""
+
+    def __init__(self, routes: set[tuple[str, str]]) -> None:
+        self._routes = [(method, path, _pattern(path)) for method, path in sorted(routes)]
+
+    def match(self, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+        """The route key (``GET /r/{token}``) and path parameters, or ``None``."""
+        for route_method, template, pattern in self._routes:
+            found = pattern.match(path)
+            if found and route_method == method:
+                return f"{method} {template}", found.groupdict()
+        return None
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    segments = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    return re.compile(f"^{segments}$")
+
+
+def http_api_event(
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    body: bytes,
+    *,
+    route_key: str = "$default",
+    path_parameters: dict[str, str] | None = None,
+) -> dict[str, Any]:
     url = urlsplit(target)
-    return {
+    event = {
         "version": "2.0",
-        "routeKey": "$default",
+        "routeKey": route_key,
         "rawPath": url.path,
         "rawQueryString": url.query,
         "headers": {k.lower(): v for k, v in headers.items()},
@@ -34,13 +73,21 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
         "body": base64.b64encode(body).decode() if body else None,
         "isBase64Encoded": True,
     }
+    if path_parameters:
+        event["pathParameters"] = path_parameters
+    return event
 
 
 class ApiFront:
     def __init__(
-        self, handler: Handler, port: int = 0, local_routes: dict[str, LocalRoute] | None = None
+        self,
+        handler: Handler,
+        routes: RouteTable,
+        port: int = 0,
+        local_routes: dict[str, LocalRoute] | None = None,
     ) -> None:
         self._handler = handler
+        self._routes = routes
         self._local_routes = local_routes or {}
         front = self
 
@@ -61,9 +108,16 @@ class ApiFront:
                         "body": json.dumps(payload_json),
                         "headers": {"Content-Type": "application/json"},
                     }
-                else:
-                    event = http_api_event(self.command, self.path, dict(self.headers), body)
+                elif (route := front._routes.match(self.command, url.path)) is not None:
+                    route_key, parameters = route
+                    headers = dict(self.headers)
+                    event = http_api_event(
+                        self.command, self.path, headers, body, route_key=route_key,
+                        path_parameters=parameters,
+                    )
                     answer = front._handler(event, None)
+                else:
+                    answer = NOT_FOUND
                 payload = answer.get("body") or ""
                 data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()
                 self.send_response(int(answer.get("statusCode", 200)))

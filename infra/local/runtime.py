@@ -19,7 +19,8 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from infra.local.http_front import ApiFront, LocalRoute
+from infra.cloudformation import http_routes
+from infra.local.http_front import ApiFront, LocalRoute, RouteTable
 from infra.local.lambda_context import LambdaContext
 from infra.local.outbox import OutboxMailer
 from infra.local.ses_events import events_after_send
@@ -56,7 +57,7 @@ class LocalServices(Services):
 
     @cached_property
     def mailer(self) -> OutboxMailer:
-        client = self.session.client("sesv2")
+        client = self._client("sesv2")
         return OutboxMailer(client, self.settings.SES_CONFIGURATION_SET, self._outbox, self.clock)
 
 
@@ -90,13 +91,17 @@ class LocalRuntime:
         )
         self.session = boto3.session.Session(region_name=REGION)
         self.stack = deploy(self.session)
-        environment = self.stack.function_environment()
+        environment = self.stack.functions_environment()
+        if serve_api:
+            routes = RouteTable(http_routes(self.stack.template))
+            self.api = ApiFront(lambda event, _: self.invoke("api", event), routes, api_port, local_routes)
+            self.api.start()
+            # The front stands in for API Gateway: its address replaces the API's wherever the
+            # template hands the functions that address (the links in the emails).
+            api_url = self.stack.resolve(self.stack.template["Outputs"]["ApiUrl"]["Value"])
+            environment = {name: value.replace(api_url, self.api.url) for name, value in environment.items()}
         if self._quiet:
             environment.update(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
-        if serve_api:
-            self.api = ApiFront(lambda event, _: self.invoke("api", event), api_port, local_routes).start()
-            # On AWS the reminder function gets the API's URL for its tracked links; here, the front's.
-            environment["PUBLIC_API_URL"] = self.api.url
         self._set_environment(**environment)
         settings = Settings.model_validate(environment)
         self.services = LocalServices(settings, self.clock, self.session, self.out_dir / "outbox")

@@ -10,41 +10,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from secrets import token_urlsafe
 from typing import Any
 
-import yaml
+from infra.cloudformation import TEMPLATE, load_template
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+__all__ = ["ACCOUNT", "REGION", "TEMPLATE", "Stack", "deploy", "load_template"]
+
 ACCOUNT = "123456789012"
 REGION = "eu-west-3"
-
-
-class _TemplateLoader(yaml.SafeLoader):
-    """YAML loader that turns CloudFormation short tags (``!Ref``...) into their long form."""
-
-
-def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = str(value).split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_TemplateLoader.add_multi_constructor("!", _intrinsic)
-
-
-def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
-    with path.open() as stream:
-        loaded: dict[str, Any] = yaml.load(stream, Loader=_TemplateLoader)  # noqa: S506
-    return loaded
 
 
 @dataclass
@@ -53,6 +27,8 @@ class Stack:
 
     name: str
     template: dict[str, Any]
+    parameters: dict[str, str] = field(default_factory=dict)
+    """Values given at deployment (``sam deploy --parameter-overrides``); defaults otherwise."""
     refs: dict[str, str] = field(default_factory=dict)
     arns: dict[str, str] = field(default_factory=dict)
 
@@ -65,9 +41,31 @@ class Stack:
             "AWS::URLSuffix": "amazonaws.com",
         }
 
-    def parameter_defaults(self) -> dict[str, str]:
+    def parameter_values(self) -> dict[str, str]:
         params = self.template.get("Parameters", {})
-        return {name: str(spec.get("Default", "")) for name, spec in params.items()}
+        defaults = {name: str(spec.get("Default", "")) for name, spec in params.items()}
+        unknown = set(self.parameters) - set(defaults)
+        if unknown:
+            raise KeyError(f"the template has no parameter {sorted(unknown)}")
+        return {**defaults, **self.parameters}
+
+    def condition(self, name: str) -> bool:
+        return self._truth(self.template["Conditions"][name])
+
+    def _truth(self, node: Any) -> bool:
+        (function, arguments), = node.items()
+        if function == "Condition":
+            return self.condition(arguments)
+        if function == "Fn::Not":
+            return not self._truth(arguments[0])
+        if function == "Fn::And":
+            return all(self._truth(argument) for argument in arguments)
+        if function == "Fn::Or":
+            return any(self._truth(argument) for argument in arguments)
+        if function == "Fn::Equals":
+            left, right = (self.resolve(argument) for argument in arguments)
+            return bool(left == right)
+        raise ValueError(f"condition function {function} is not available locally")
 
     def resolve(self, node: Any) -> Any:
         if isinstance(node, list):
@@ -81,10 +79,13 @@ class Stack:
             return self.arns[resource] if attribute == "Arn" else self.refs[resource]
         if set(node) == {"Fn::Sub"}:
             return self._sub(node["Fn::Sub"])
+        if set(node) == {"Fn::If"}:
+            condition, if_true, if_false = node["Fn::If"]
+            return self.resolve(if_true if self.condition(condition) else if_false)
         return {key: self.resolve(value) for key, value in node.items()}
 
     def _lookup(self, name: str) -> str:
-        for table in (self.pseudo(), self.refs, self.parameter_defaults()):
+        for table in (self.pseudo(), self.refs, self.parameter_values()):
             if name in table:
                 return table[name]
         raise KeyError(f"template reference {name!r} is not available locally")
@@ -103,9 +104,24 @@ class Stack:
 
         return re.sub(r"\$\{([^}]+)\}", replace, text)
 
-    def function_environment(self) -> dict[str, str]:
-        variables = self.template["Globals"]["Function"]["Environment"]["Variables"]
+    def function_environment(self, function: str) -> dict[str, str]:
+        """What Lambda gives ``function``: the Globals' variables, then its own."""
+        variables = dict(self.template["Globals"]["Function"]["Environment"]["Variables"])
+        own = self.template["Resources"][function]["Properties"].get("Environment", {})
+        variables.update(own.get("Variables", {}))
         return {key: str(value) for key, value in self.resolve(variables).items()}
+
+    def functions_environment(self) -> dict[str, str]:
+        """Every function's variables in one mapping, for a process that runs them all.
+
+        Sound because no two functions give one variable different values (checked here).
+        """
+        merged: dict[str, str] = {}
+        for function in self.resources_of("AWS::Serverless::Function"):
+            for key, value in self.function_environment(function).items():
+                if merged.setdefault(key, value) != value:
+                    raise ValueError(f"{key} differs between functions; run them apart")
+        return merged
 
     def resources_of(self, kind: str) -> dict[str, dict[str, Any]]:
         return {
@@ -119,9 +135,11 @@ def _physical_name(stack: str, logical: str) -> str:
     return f"{stack}-{logical}".lower()
 
 
-def deploy(session: Any, stack_name: str = "relance-local") -> Stack:
+def deploy(
+    session: Any, stack_name: str = "relance-local", parameters: dict[str, str] | None = None
+) -> Stack:
     """Create every stateful resource of the template with ``session``'s clients."""
-    stack = Stack(stack_name, load_template())
+    stack = Stack(stack_name, load_template(), dict(parameters or {}))
     arn = "arn:aws:{service}:" + REGION + ":" + ACCOUNT + ":{rest}"
     for logical in stack.template["Resources"]:
         stack.refs.setdefault(logical, _physical_name(stack_name, logical))

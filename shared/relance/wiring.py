@@ -21,6 +21,7 @@ from relance.adapters.mailer import SesMailer
 from relance.adapters.reports import S3ReportSink
 from relance.adapters.scheduler import ReminderTimers, TimerTarget
 from relance.adapters.secrets import LinkKey, ShopSecrets
+from relance.aws_clients import CLIENT_CONFIG
 from relance.config import Settings, settings_from_env
 
 Clock = Callable[[], datetime]
@@ -36,11 +37,14 @@ class Services:
     def __init__(self, settings: Settings, clock: Clock = utc_now, session: Any = None) -> None:
         self.settings = settings
         self.clock = clock
-        self.session = session or boto3.session.Session()
+        self.session: Any = session or boto3.session.Session()
+
+    def _client(self, service: str) -> Any:
+        return self.session.client(service, config=CLIENT_CONFIG)
 
     @cached_property
     def _table(self) -> Any:
-        return self.session.resource("dynamodb").Table(self.settings.TABLE_NAME)
+        return self.session.resource("dynamodb", config=CLIENT_CONFIG).Table(self.settings.TABLE_NAME)
 
     @cached_property
     def carts(self) -> CartStore:
@@ -68,15 +72,15 @@ class Services:
 
     @cached_property
     def alerts(self) -> ManualCallAlerts:
-        return ManualCallAlerts(self.session.client("sns"), self.settings.MANUAL_CALL_TOPIC_ARN)
+        return ManualCallAlerts(self._client("sns"), self.settings.MANUAL_CALL_TOPIC_ARN)
 
     @cached_property
     def secrets(self) -> ShopSecrets:
-        return ShopSecrets(self.session.client("ssm"), self.settings.SHOP_SECRETS_PREFIX)
+        return ShopSecrets(self._client("ssm"), self.settings.SHOP_SECRETS_PREFIX)
 
     @cached_property
     def link_key(self) -> LinkKey:
-        return LinkKey(self.session.client("secretsmanager"), self.settings.LINK_KEY_SECRET_ARN)
+        return LinkKey(self._client("secretsmanager"), self.settings.LINK_KEY_SECRET_ARN)
 
     @cached_property
     def timers(self) -> ReminderTimers:
@@ -85,16 +89,16 @@ class Services:
             role_arn=self.settings.SCHEDULER_ROLE_ARN,
             dead_letter_arn=self.settings.TIMER_DLQ_ARN,
         )
-        client = self.session.client("scheduler")
+        client = self._client("scheduler")
         return ReminderTimers(client, self.settings.SCHEDULE_GROUP, target, self.clock)
 
     @cached_property
     def mailer(self) -> SesMailer:
-        return SesMailer(self.session.client("sesv2"), self.settings.SES_CONFIGURATION_SET)
+        return SesMailer(self._client("sesv2"), self.settings.SES_CONFIGURATION_SET)
 
     @cached_property
     def reports(self) -> S3ReportSink:
-        return S3ReportSink(self.session.client("s3"), self.settings.REPORTS_BUCKET)
+        return S3ReportSink(self._client("s3"), self.settings.REPORTS_BUCKET)
 
 
 _current: Services | None = None

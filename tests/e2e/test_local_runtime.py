@@ -228,3 +228,13 @@ def test_the_documented_settings_examples_work_over_http(runtime: LocalRuntime) 
     stored = runtime.services.shops.get(shop.shop_id)
     assert stored is not None and stored.policy.manual_call_value == 500 and stored.reassurance
     assert '"manual_call_value": "500"' in signed("GET", "/v1/policy")
+
+
+def test_a_route_the_template_does_not_declare_is_404_as_on_api_gateway(runtime: LocalRuntime) -> None:
+    assert runtime.api is not None
+    for method, path in (("GET", "/v1/events"), ("POST", "/v1/unknown"), ("DELETE", "/v1/policy")):
+        request = urllib.request.Request(runtime.api.url + path, data=b"{}", method=method)  # noqa: S310
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310
+        assert answer.value.code == 404
+        assert json.loads(answer.value.read()) == {"message": "Not Found"}
