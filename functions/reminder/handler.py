@@ -43,6 +43,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         metrics.add_metric(name="IncentivesGiven", unit=MetricUnit.Count, value=1)
     if outcome.flagged:
         metrics.add_metric(name="ManualCallsFlagged", unit=MetricUnit.Count, value=1)
+    if outcome.template_fallback:
+        metrics.add_metric(name="ShopTemplateFallbacks", unit=MetricUnit.Count, value=1)
     # The detail, by step and reason: "Reminders.sent.step2", "Reminders.stopped.ordered"...
     detail = f"step{outcome.step}" if outcome.action == "sent" else outcome.reason
     metrics.add_metric(name=f"Reminders.{outcome.action}.{detail}", unit=MetricUnit.Count, value=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from babel.numbers import format_currency, format_percent
 
 from relance.core.cart import Cart
 from relance.core.i18n import REASSURANCE_TOPICS, STRINGS, Language, formatting_locale, language_of
+from relance.core.policy_parts import subject_problem
 from relance.core.segments import customer_segment, value_segment
 from relance.core.shop import Shop
 
@@ -45,6 +47,8 @@ def _subject(shop: Shop, cart: Cart, step: int, language: Language, variant: str
     pattern = (chosen.subjects.get(step, {}).get(language) if chosen else None) or STRINGS[language][
         f"subject_{job}"
     ]
+    if subject_problem(pattern):  # stored before the rule existed: the default instead
+        pattern = STRINGS[language][f"subject_{job}"]
     return pattern.format(shop=shop.name, first_name=cart.customer.first_name or "").strip()
 
 
@@ -101,7 +105,7 @@ def email_context(
     ]
     return {
         "lang": language,
-        "w": words,
+        "w": MappingProxyType(words),  # the shared module-level strings: read-only
         "step": step,
         "job": job,
         "variant": variant,

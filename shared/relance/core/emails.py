@@ -8,9 +8,11 @@ the template is inlined (css-inline) because many mail clients drop ``<style>``.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import css_inline
@@ -18,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from relance.core.cart import Cart
 from relance.core.email_context import EmailLinks, email_context, job_of
+from relance.core.sandbox import ShopSandbox, bounded_render
 from relance.core.shop import Shop
 
 __all__ = ["EmailLinks", "RenderedEmail", "builtin_templates", "compose", "email_context", "job_of", "render"]
@@ -58,15 +61,31 @@ def builtin_templates() -> Environment:
 
 
 def render(templates: Environment, context: dict[str, Any]) -> RenderedEmail:
-    html = templates.get_template("reminder.html").render(context)
+    """The email; a shop's own templates (:class:`ShopSandbox`) each get a private copy of
+    the context and a bounded render, so nothing they do reaches another render."""
+
+    def part(name: str) -> str:
+        template = templates.get_template(name)
+        if not isinstance(templates, ShopSandbox):
+            return template.render(context)
+        private = _private_copy(context)
+        return bounded_render(lambda: template.generate(private))
+
+    html = part("reminder.html")
     return RenderedEmail(
         subject=context["subject"],
         preheader=context["preheader"],
         html=_INLINER.inline(html),
-        text=templates.get_template("reminder.txt").render(context),
+        text=part("reminder.txt"),
         language=context["lang"],
         segment=f"{context['segment']['customer']}-{context['segment']['value']}",
     )
+
+
+def _private_copy(context: dict[str, Any]) -> dict[str, Any]:
+    words = context["w"]
+    private = copy.deepcopy({key: value for key, value in context.items() if key != "w"})
+    return {**private, "w": MappingProxyType(dict(words))}
 
 
 def compose(

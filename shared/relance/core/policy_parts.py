@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
+from string import Formatter
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -92,11 +93,28 @@ class Variant(_Part):
     def _subjects_format(self) -> Variant:
         for step, by_language in self.subjects.items():
             for language, subject in by_language.items():
-                try:
-                    subject.format(shop="shop", first_name="name")
-                except (KeyError, IndexError, ValueError) as error:
-                    raise ValueError(
-                        f"variants.{self.name}.subjects.{step}.{language}: only {{shop}} and "
-                        f"{{first_name}} may appear in braces ({error})"
-                    ) from None
+                problem = subject_problem(subject)
+                if problem:
+                    raise ValueError(f"variants.{self.name}.subjects.{step}.{language}: {problem}")
         return self
+
+
+SUBJECT_FIELDS = ("shop", "first_name")
+
+
+def subject_problem(subject: str) -> str | None:
+    """Why ``subject`` cannot be sent, or ``None``. Only ``{shop}`` and ``{first_name}``, bare
+    (no ``.attribute``, ``[index]``, ``!conversion`` or ``:format``), and it must still say
+    something when the customer's first name is unknown."""
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(subject)]
+    except ValueError as error:
+        return f"unbalanced braces ({error}); write {{{{ and }}}} for literal ones"
+    for name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in SUBJECT_FIELDS or spec or conversion:
+            return "only {shop} and {first_name} may appear in braces, as they are"
+    if not subject.format(shop="", first_name="").strip():
+        return "would be empty for a customer whose first name is unknown"
+    return None

@@ -23,3 +23,5 @@ class ReminderOutcome:
     """The cart as stored after this step: arm the next step from it."""
     retry_at: datetime | None = None
     """Send this step again at this time (SES throttled us)."""
+    template_fallback: bool = False
+    """The shop's own template failed: this email went out in the built-in one."""

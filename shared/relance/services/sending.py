@@ -14,12 +14,11 @@ from relance.adapters.mailer import OutgoingEmail
 from relance.core.cart import Cart, Reminder
 from relance.core.contact import ContactState
 from relance.core.decisions import Send, offers_incentive
-from relance.core.emails import compose
 from relance.core.shop import Shop
 from relance.services.incentives import grant_incentive
 from relance.services.links import email_links
 from relance.services.outcome import ReminderOutcome
-from relance.services.templates import shop_templates
+from relance.services.templates import compose_for_shop
 from relance.services.updates import update_cart
 from relance.wiring import Services
 
@@ -42,7 +41,7 @@ def send_step(
         svc.contacts.note_last_cart(shop.shop_id, str(claimed.customer.email), claimed.cart_id, now)
         return ReminderOutcome("held", step, "holdout", variant=decision.variant, next_step_from=claimed)
     try:
-        claimed, mail = _prepare(svc, shop, claimed, decision, contact)
+        claimed, mail, template_fallback = _prepare(svc, shop, claimed, decision, contact)
         message_id = svc.mailer.send(mail)
     except MailThrottled:
         _release(svc, shop, cart.cart_id, step)
@@ -62,12 +61,13 @@ def send_step(
         variant=decision.variant,
         incentive=claimed.incentive is not None,
         next_step_from=sent,
+        template_fallback=template_fallback,
     )
 
 
 def _prepare(
     svc: Services, shop: Shop, claimed: Cart, decision: Send, contact: ContactState
-) -> tuple[Cart, OutgoingEmail]:
+) -> tuple[Cart, OutgoingEmail, bool]:
     now, step = svc.clock(), decision.step
     recipient = str(claimed.customer.email)
     # From now on this cart is the customer's one sequence; older carts stop at their next step.
@@ -75,9 +75,8 @@ def _prepare(
     if offers_incentive(claimed, shop.policy, decision, contact=contact, now=now):
         claimed = grant_incentive(svc, shop, claimed, now) or claimed
     links = email_links(svc, claimed, step)
-    content = compose(
-        shop, claimed, step, now, links=links, variant=decision.variant, templates=shop_templates(svc, shop)
-    )
+    variant = decision.variant
+    content, fell_back = compose_for_shop(svc, shop, claimed, step, now, links=links, variant=variant)
     mail = OutgoingEmail(
         sender_name=shop.name,
         sender_address=str(shop.sender_email),
@@ -98,7 +97,7 @@ def _prepare(
             "segment": content.segment,
         },
     )
-    return claimed, mail
+    return claimed, mail, fell_back
 
 
 def _release(svc: Services, shop: Shop, cart_id: str, step: int) -> None:

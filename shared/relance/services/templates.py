@@ -2,26 +2,37 @@
 
 A shop uploads ``reminder.html`` and/or ``reminder.txt`` (copies of ours, edited); what it
 does not upload falls back to ours. A template is refused, and the previous ones kept, if it
-does not parse, fails to render a sample cart for every step and language, or leaves out the
-unsubscribe link or the shop's postal address.
+does not parse, uses what the sandbox forbids (:mod:`relance.core.sandbox`), fails to
+render a sample cart for every step, language and segment within the sandbox's limits, or
+leaves out the unsubscribe link or the shop's postal address. A template that still fails
+at send time is replaced by ours for that email (:func:`compose_for_shop`).
 """
 
 from __future__ import annotations
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+import logging
+from datetime import datetime
 
+from jinja2 import ChoiceLoader, DictLoader, Environment
+
+from relance.core.cart import Cart
 from relance.core.emails import (
     EmailLinks,
+    RenderedEmail,
     builtin_loader,
     builtin_templates,
+    compose,
     email_context,
     render,
     template_environment,
 )
+from relance.core.i18n import Language
 from relance.core.samples import SAMPLE_NOW, sample_cart
+from relance.core.sandbox import ShopSandbox
 from relance.core.shop import Shop
 from relance.wiring import Services
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE_NAMES = ("reminder.html", "reminder.txt")
 MAX_TEMPLATE_BYTES = 100_000
@@ -40,7 +51,7 @@ class TemplateRejected(ValueError):
 def sandboxed(overrides: dict[str, str]) -> Environment:
     """Shop templates cannot reach Python internals; ours fill in what they do not override."""
     loader = ChoiceLoader([DictLoader(overrides), builtin_loader()])
-    return template_environment(loader, SandboxedEnvironment)
+    return template_environment(loader, ShopSandbox)
 
 
 def check_templates(shop: Shop, overrides: dict[str, str]) -> Environment:
@@ -50,17 +61,22 @@ def check_templates(shop: Shop, overrides: dict[str, str]) -> Environment:
             raise TemplateRejected(name, f"unknown template; expected one of {', '.join(TEMPLATE_NAMES)}")
         if len(source.encode()) > MAX_TEMPLATE_BYTES:
             raise TemplateRejected(name, f"larger than {MAX_TEMPLATE_BYTES} bytes")
-    env = sandboxed(overrides)
-    for language in ("fr", "en"):
-        cart = sample_cart(shop.shop_id, language)
+    try:
+        env = sandboxed(overrides)
+        for name in overrides:
+            env.get_template(name)  # parse and sandbox rules, before any render
+    except Exception as error:  # any failure of a shop's code is a refusal, never a 500
+        raise TemplateRejected(_culprit(overrides, error), str(error)) from None
+    for language, returning, high in _SAMPLE_KINDS:
+        cart = sample_cart(shop.shop_id, language, returning=bool(returning), high=bool(high))
         for step in range(1, shop.policy.steps + 1):
             context = email_context(shop, cart, step, SAMPLE_NOW, links=SAMPLE_LINKS)
             try:
                 email = render(env, context)
-            except TemplateError as error:
-                raise TemplateRejected(
-                    _culprit(overrides, error), f"step {step} ({language}): {error}"
-                ) from None
+            except Exception as error:
+                kind = f"step {step} ({language}, {'returning' if returning else 'prospect'}, "
+                kind += f"{'high' if high else 'standard'} cart)"
+                raise TemplateRejected(_culprit(overrides, error), f"{kind}: {error}") from None
             for part, body in (("reminder.html", email.html), ("reminder.txt", email.text)):
                 if SAMPLE_LINKS.unsubscribe not in body:
                     raise TemplateRejected(part, "must show the unsubscribe link {{ unsubscribe_url }}")
@@ -71,7 +87,11 @@ def check_templates(shop: Shop, overrides: dict[str, str]) -> Environment:
     return env
 
 
-def _culprit(overrides: dict[str, str], error: TemplateError) -> str:
+_LANGUAGES: tuple[Language, ...] = ("fr", "en")
+_SAMPLE_KINDS = [(lang, returning, high) for lang in _LANGUAGES for returning in (0, 1) for high in (0, 1)]
+
+
+def _culprit(overrides: dict[str, str], error: Exception) -> str:
     name = getattr(error, "name", None)
     return name if isinstance(name, str) else next(iter(overrides), "templates")
 
@@ -86,3 +106,19 @@ def upload_templates(svc: Services, shop: Shop, overrides: dict[str, str]) -> li
 def shop_templates(svc: Services, shop: Shop) -> Environment:
     overrides = svc.shops.templates(shop.shop_id)
     return sandboxed(overrides) if overrides else builtin_templates()
+
+
+def compose_for_shop(
+    svc: Services, shop: Shop, cart: Cart, step: int, now: datetime, *, links: EmailLinks, variant: str
+) -> tuple[RenderedEmail, bool]:
+    """The email in the shop's templates; in ours when theirs fail (then ``True``): a shop's
+    template never stops a sequence."""
+    templates = shop_templates(svc, shop)
+    try:
+        return compose(shop, cart, step, now, links=links, variant=variant, templates=templates), False
+    except Exception:
+        if templates is builtin_templates():
+            raise  # ours failing is a bug to see, not to hide
+        logger.warning("shop template failed; sent with the built-in one", exc_info=True,
+                       extra={"shop_id": shop.shop_id, "step": step})  # fmt: skip
+        return compose(shop, cart, step, now, links=links, variant=variant), True
