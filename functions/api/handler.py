@@ -3,7 +3,6 @@ come from the layer's routers. Authentication, parsing and rules live in the lay
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -11,10 +10,10 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from relance.core.batch import BatchShapeError, parse_batch
+from relance.core.batch import EVENT_FIELD_NAMES, BatchShapeError, parse_batch
 from relance.core.signing import AuthError
 from relance.http import customer_links, shop_settings
-from relance.http.responses import json_response, metrics, signed_shop
+from relance.http.responses import NotJson, json_response, metrics, parse_json, signed_shop
 from relance.services.ingest import ShopSuspended, apply
 from relance.services.settings import SettingsRejected
 from relance.services.templates import TemplateRejected
@@ -62,12 +61,12 @@ def post_events() -> Response[str]:
     shop, raw = signed_shop(app)
     svc = services()
     try:
-        body = json.loads(raw)
-    except ValueError as error:
+        body = parse_json(raw)
+    except NotJson as error:
         metrics.add_metric(name="EventsRejected.invalid_json", unit=MetricUnit.Count, value=1)
         errors = [{"field": "body", "reason": str(error)}]
         return json_response(400, {"error": "invalid_json", "errors": errors})
-    batch = parse_batch(body)
+    batch = parse_batch(body, now=svc.clock())
     results = [apply(svc, shop, index, parsed) for index, parsed in batch.events]
     accepted = [r for r in results if r.outcome == "applied"]
     metrics.add_metric(name="EventsAccepted", unit=MetricUnit.Count, value=len(accepted))
@@ -75,6 +74,8 @@ def post_events() -> Response[str]:
     metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=len(batch.rejected))
     for rejected in batch.rejected:  # by the field at fault: "EventsRejected.currency"...
         field = rejected.errors[0].field.rsplit(".", 1)[-1].split("[")[0] if rejected.errors else "event"
+        # A metric name is a billed series: only the events' own field names, never input.
+        field = field if field in EVENT_FIELD_NAMES else "other"
         metrics.add_metric(name=f"EventsRejected.{field}", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="TimersArmed", unit=MetricUnit.Count, value=sum(r.timer_armed for r in results))
     recovered = [r.recovered_amount for r in results if r.recovered_amount is not None]

@@ -8,11 +8,23 @@ into the ``{"field", "reason"}`` pairs every 422 answer carries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from relance.core.events import ShopEvent
+from relance.core.events import (
+    AcquisitionSource,
+    CartEmptied,
+    CartItem,
+    CartUpdated,
+    CheckoutStarted,
+    ConsentChanged,
+    CustomerIdentified,
+    CustomerInfo,
+    OrderPlaced,
+    ShopEvent,
+)
 
 MAX_EVENTS_PER_REQUEST = 100
 
@@ -27,6 +39,16 @@ EVENT_TYPES = frozenset(
         "consent_changed",
     )
 )
+
+
+def _field_names() -> frozenset[str]:
+    events = (CartUpdated, CheckoutStarted, OrderPlaced, CartEmptied, CustomerIdentified, ConsentChanged)
+    models = (*events, CartItem, CustomerInfo, AcquisitionSource)
+    return frozenset(name for model in models for name in model.model_fields)
+
+
+EVENT_FIELD_NAMES = _field_names()
+"""Every field name an event can have: the bounded set rejections are counted by."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +89,9 @@ def field_errors(prefix: str, error: ValidationError) -> tuple[FieldError, ...]:
     return tuple(found)
 
 
-def parse_batch(body: Any) -> ParsedBatch:
-    """Validate a decoded request body ``{"events": [...]}`` event by event."""
+def parse_batch(body: Any, now: datetime | None = None) -> ParsedBatch:
+    """Validate a decoded request body ``{"events": [...]}`` event by event; ``now`` bounds
+    how far ahead an event's time may be."""
     if not isinstance(body, dict):
         raise BatchShapeError("body", "must be a JSON object with an 'events' list")
     unexpected = sorted(set(body) - {"events"})
@@ -83,7 +106,7 @@ def parse_batch(body: Any) -> ParsedBatch:
     rejected: list[RejectedEvent] = []
     for index, raw in enumerate(raw_events):
         try:
-            valid.append((index, _event_adapter.validate_python(raw)))
+            valid.append((index, _event_adapter.validate_python(raw, context={"now": now})))
         except ValidationError as error:
             event_id = raw.get("id") if isinstance(raw, dict) else None
             rejected.append(

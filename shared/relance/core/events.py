@@ -6,8 +6,9 @@ Each event is validated on its own so that one bad event does not spoil its batc
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import list_currencies
@@ -19,8 +20,14 @@ from pydantic import (
     EmailStr,
     Field,
     HttpUrl,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
+
+EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(minutes=5)
+"""Clock skew allowed between a shop and Relance; an event later than that is refused."""
 
 _CURRENCIES = frozenset(list_currencies())
 
@@ -92,6 +99,22 @@ class _CartEvent(_Strict):
     occurred_at: AwareDatetime
     cart_id: Identifier
     customer: CustomerInfo | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible_time(cls, value: datetime, info: ValidationInfo) -> datetime:
+        """Not before 2000, not more than 5 minutes ahead of ``now`` (given by the caller in
+        the validation context): a far-future event would supersede every other cart, and
+        date arithmetic near year 9999 overflows."""
+        value = value.astimezone(UTC)
+        if value < EARLIEST_EVENT:
+            raise ValueError(f"must be after {EARLIEST_EVENT:%Y-%m-%d}")
+        context: Any = info.context or {}
+        now = context.get("now") if isinstance(context, dict) else None
+        latest = (now or datetime(9000, 1, 1, tzinfo=UTC)) + FUTURE_TOLERANCE
+        if value > latest:
+            raise ValueError("must not be more than 5 minutes in the future")
+        return value
 
 
 class CartUpdated(_CartEvent):

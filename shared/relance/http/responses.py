@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 
@@ -39,7 +41,7 @@ def page_response(status: int, title: str, text: str) -> Response[str]:
 def signed_shop(router: BaseRouter) -> tuple[Shop, bytes]:
     """The shop whose secret signed this request, and the raw body it signed."""
     event = router.current_event
-    raw = event.decoded_body.encode() if event.decoded_body else b""
+    raw = raw_body(event.raw_event)
     headers = event.headers
     shop = authenticate(
         services(),
@@ -52,8 +54,30 @@ def signed_shop(router: BaseRouter) -> tuple[Shop, bytes]:
     return shop, raw
 
 
-def json_body(raw: bytes) -> Any:
+def raw_body(event: dict[str, Any]) -> bytes:
+    """The bytes the client sent (never decoded as text: they may not be UTF-8)."""
+    body = event.get("body") or ""
+    try:
+        return base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
+    except (binascii.Error, ValueError):
+        return b""  # API Gateway's own base64 is never wrong; a forged event signs nothing
+
+
+class NotJson(ValueError):
+    """The body is not a JSON document (not UTF-8, malformed, or nested beyond reason)."""
+
+
+def parse_json(raw: bytes) -> Any:
     try:
         return json.loads(raw)
-    except ValueError as error:
+    except RecursionError:
+        raise NotJson("nested too deeply") from None
+    except ValueError as error:  # UnicodeDecodeError included
+        raise NotJson(str(error)) from None
+
+
+def json_body(raw: bytes) -> Any:
+    try:
+        return parse_json(raw)
+    except NotJson as error:
         raise SettingsRejected((FieldError("body", f"not JSON: {error}"),)) from None

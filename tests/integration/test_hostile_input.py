@@ -1,0 +1,68 @@
+"""Input no honest shop sends, answered with a 4xx that names the problem, storing nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import T0, World
+from tests.factories import cart_updated
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(
+    ("when", "reason"),
+    [
+        ("9999-12-31T23:59:59+00:00", "future"),
+        ((T0 + timedelta(minutes=6)).isoformat(), "future"),
+        ("1970-01-01T00:00:00+00:00", "after 2000"),
+        ("0001-01-01T00:00:00+00:00", "after 2000"),
+    ],
+)
+def test_an_implausible_event_time_is_refused_and_the_cart_untouched(
+    world: World, when: str, reason: str
+) -> None:
+    event = {**cart_updated("e-odd", T0), "occurred_at": when}
+    response = world.invoke("api", world.api_event({"events": [event]}))
+    assert response["statusCode"] == 422
+    assert world.services.carts.get("atelier-test", "cart-1") is None
+    status, body = world.post([cart_updated("e-ok", T0)])
+    assert status == 202 and body["accepted"][0]["outcome"] == "applied"
+    refused = world.invoke("api", world.api_event({"events": [event]}))
+    import json
+
+    (error,) = json.loads(refused["body"])["rejected"][0]["errors"]
+    assert error["field"] == "events[0].occurred_at" and reason in error["reason"]
+
+
+def test_a_slightly_early_clock_is_tolerated(world: World) -> None:
+    event = {**cart_updated("e1", T0), "occurred_at": (T0 + timedelta(minutes=4)).isoformat()}
+    assert world.invoke("api", world.api_event({"events": [event]}))["statusCode"] == 202
+
+
+def test_an_unknown_field_of_any_length_is_a_422_and_counted_under_a_fixed_name(world: World) -> None:
+    from functions.api import handler
+
+    captured: list[str] = []
+    original = handler.metrics.add_metric
+
+    def spy(name: str, **kwargs: object) -> None:
+        captured.append(name)
+        original(name=name, **kwargs)  # type: ignore[arg-type]
+
+    handler.metrics.add_metric = spy  # type: ignore[method-assign]
+    try:
+        event = {**cart_updated("e1", T0), "k" * 300: 1}
+        response = world.invoke("api", world.api_event({"events": [event]}))
+    finally:
+        handler.metrics.add_metric = original  # type: ignore[method-assign]
+    assert response["statusCode"] == 422
+    assert "EventsRejected.other" in captured and all(len(name) < 64 for name in captured)
+
+
+@pytest.mark.parametrize("body", [b"\xff\xfe", b'{"events": [' * 50_000, b'{"events": "\xc3\x28"}'])
+def test_bodies_that_are_not_json_get_a_400(world: World, body: bytes) -> None:
+    status, text = world.request("POST", "/v1/events", body)
+    assert status == 400 and "invalid_json" in text
