@@ -3,6 +3,7 @@ come from the layer's routers. Authentication, parsing and rules live in the lay
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -10,6 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from relance.adapters.errors import SecretStoreUnavailable
 from relance.core.batch import EVENT_FIELD_NAMES, BatchShapeError, parse_batch
 from relance.core.signing import AuthError
 from relance.http import customer_links, shop_settings
@@ -20,6 +22,8 @@ from relance.services.templates import TemplateRejected
 from relance.wiring import services
 
 logger = Logger(service="api")
+UNAUTHORIZED = "missing, unknown or invalid credentials (docs/api.md#authentication)"
+RETRY_AFTER_SECONDS = 5
 app = APIGatewayHttpResolver()
 app.include_router(shop_settings.router)
 app.include_router(customer_links.router)
@@ -28,7 +32,16 @@ app.include_router(customer_links.router)
 @app.exception_handler(AuthError)
 def _unauthorized(error: AuthError) -> Response[str]:
     metrics.add_metric(name="RequestsUnauthorized", unit=MetricUnit.Count, value=1)
-    return json_response(401, {"error": "unauthorized", "reason": error.reason})
+    logger.info("request refused", extra={"auth_failure": error.reason})  # the detail stays here
+    return json_response(401, {"error": "unauthorized", "reason": UNAUTHORIZED})
+
+
+@app.exception_handler(SecretStoreUnavailable)
+def _unavailable(_: SecretStoreUnavailable) -> Response[str]:
+    metrics.add_metric(name="SecretStoreUnavailable", unit=MetricUnit.Count, value=1)
+    body = {"error": "unavailable", "reason": "could not check the credentials now; retry shortly"}
+    return Response(status_code=503, content_type="application/json", body=json.dumps(body),
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})  # fmt: skip
 
 
 @app.exception_handler(ShopSuspended)

@@ -17,6 +17,10 @@ class MailRejected(Exception):
     """SES refused this message for good (unverified sender, bad address...)."""
 
 
+class SecretStoreUnavailable(Exception):
+    """The shops' secret store failed (throttled, denied, 5xx): try again, it is not a 401."""
+
+
 class TimerError(Exception):
     """The scheduler could not arm a timer."""
 

@@ -6,35 +6,91 @@ Reads go through Powertools' providers, which cache them for a few minutes.
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+from botocore.exceptions import ClientError
+
+from relance.adapters.errors import SecretStoreUnavailable, error_code
 
 CACHE_SECONDS = 300
+UNKNOWN_SHOP_CACHE_SECONDS = 60
+"""An unknown shop id is not looked up again for a minute: a flood of them costs one read each."""
+ROTATION_OVERLAP = timedelta(hours=24)
 
 
 class ShopSecrets:
-    def __init__(self, client: Any, prefix: str) -> None:
+    """Each shop's signing secrets. The parameter holds ``{"current", "previous", "rotated_at"}``
+    (or, as first written, the bare secret): after a rotation the previous secret stays
+    valid for :data:`ROTATION_OVERLAP`, so a shop can switch without refused requests."""
+
+    def __init__(self, client: Any, prefix: str, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._provider = SSMProvider(boto3_client=client)
         self._prefix = prefix.rstrip("/")
+        self._clock = clock
+        self._unknown: dict[str, float] = {}
 
     def _name(self, shop_id: str) -> str:
         return f"{self._prefix}/{shop_id}"
 
-    def get(self, shop_id: str) -> str | None:
+    def get(self, shop_id: str, now: datetime) -> list[str] | None:
+        """The secrets valid at ``now`` (newest first); ``None`` for an unknown shop.
+
+        Raises :class:`SecretStoreUnavailable` when the store fails (throttling, access,
+        5xx): that is not a wrong secret, and must not be answered as one."""
+        if self._unknown.get(shop_id, 0.0) > self._clock():
+            return None
         try:
             value = self._provider.get(self._name(shop_id), decrypt=True, max_age=CACHE_SECONDS)
-        except GetParameterError:
-            return None
-        return str(value)
+        except GetParameterError as error:
+            cause = error.__cause__ or error.__context__  # Powertools re-raises without "from"
+            if isinstance(cause, ClientError) and error_code(cause) == "ParameterNotFound":
+                self._unknown[shop_id] = self._clock() + UNKNOWN_SHOP_CACHE_SECONDS
+                return None
+            raise SecretStoreUnavailable(shop_id) from error
+        return _valid_secrets(str(value), now)
 
-    def put(self, shop_id: str, secret: str) -> None:
+    def put(self, shop_id: str, secret: str, now: datetime) -> None:
+        """Make ``secret`` current; the one it replaces stays valid for the overlap."""
+        try:
+            previous = _valid_secrets(self._read(shop_id), now)[0]
+        except (LookupError, TypeError):
+            previous = None
+        value = {"current": secret, "previous": previous, "rotated_at": now.isoformat()}
         self._client.put_parameter(
-            Name=self._name(shop_id), Value=secret, Type="SecureString", Overwrite=True
+            Name=self._name(shop_id), Value=json.dumps(value), Type="SecureString", Overwrite=True
         )
         self._provider.clear_cache()  # type: ignore[no-untyped-call]
+        self._unknown.pop(shop_id, None)
+
+    def _read(self, shop_id: str) -> str:
+        try:
+            answer = self._client.get_parameter(Name=self._name(shop_id), WithDecryption=True)
+        except ClientError as error:
+            if error_code(error) == "ParameterNotFound":
+                raise LookupError(shop_id) from None
+            raise
+        return str(answer["Parameter"]["Value"])
+
+
+def _valid_secrets(value: str, now: datetime) -> list[str]:
+    try:
+        stored = json.loads(value)
+    except ValueError:
+        return [value]  # written before rotation overlaps existed: the bare secret
+    if not isinstance(stored, dict):
+        return [value]
+    secrets = [str(stored["current"])]
+    rotated_at = datetime.fromisoformat(str(stored.get("rotated_at")))
+    if stored.get("previous") and now < rotated_at + ROTATION_OVERLAP:
+        secrets.append(str(stored["previous"]))
+    return secrets
 
 
 class LinkKey:

@@ -38,14 +38,24 @@ class Applied:
 def authenticate(
     svc: Services, shop_id: str | None, timestamp: str | None, signed: str | None, body: bytes
 ) -> Shop:
-    """The shop whose secret signed ``body``. Unknown shops and bad signatures look alike."""
+    """The shop whose secret signed ``body``. Every failure raises the same :class:`AuthError`
+    to the client (its ``detail`` is for the logs): an unknown shop looks like a bad signature."""
     if not shop_id or not re.match(SHOP_ID_PATTERN, shop_id):
         raise AuthError("missing or malformed X-Relance-Shop header")
-    secret = svc.secrets.get(shop_id)
-    shop = svc.shops.get(shop_id) if secret else None
-    if secret is None or shop is None:
-        raise AuthError("unknown shop or wrong secret")
-    verify(secret, timestamp, signed, body, svc.clock())
+    now = svc.clock()
+    secrets = svc.secrets.get(shop_id, now)
+    shop = svc.shops.get(shop_id) if secrets else None
+    if not secrets or shop is None:
+        raise AuthError("unknown shop")
+    failures = []
+    for secret in secrets:  # the current one, and the previous during a rotation
+        try:
+            verify(secret, timestamp, signed, body, now)
+            break
+        except AuthError as failure:
+            failures.append(failure)
+    else:
+        raise failures[0]
     if shop.status != "active":
         raise ShopSuspended(shop_id)
     return shop

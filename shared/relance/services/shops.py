@@ -20,5 +20,5 @@ def register(svc: Services, shop: Shop) -> str:
             update={"policy": known.policy, "reassurance": known.reassurance, "blocks": known.blocks}
         )
     svc.shops.put(shop)
-    svc.secrets.put(shop.shop_id, secret)
+    svc.secrets.put(shop.shop_id, secret, svc.clock())
     return secret
