@@ -27,6 +27,11 @@ CLIENT_CONFIG = Config(
 )
 
 
+SEND_EMAIL_CONFIG = CLIENT_CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
+"""SES sends are never retried by the SDK: after a read timeout the email may be out, and
+botocore would send it again. The reminder decides (relance/adapters/mailer.py)."""
+
+
 def worst_call_seconds() -> float:
     """The longest one call can last: every attempt times out, and the longest waits between."""
     attempts = MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS)

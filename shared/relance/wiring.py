@@ -21,7 +21,7 @@ from relance.adapters.mailer import SesMailer
 from relance.adapters.reports import S3ReportSink
 from relance.adapters.scheduler import ReminderTimers, TimerTarget
 from relance.adapters.secrets import LinkKey, ShopSecrets
-from relance.aws_clients import CLIENT_CONFIG
+from relance.aws_clients import CLIENT_CONFIG, SEND_EMAIL_CONFIG
 from relance.config import Settings, settings_from_env
 
 Clock = Callable[[], datetime]
@@ -40,7 +40,8 @@ class Services:
         self.session: Any = session or boto3.session.Session()
 
     def _client(self, service: str) -> Any:
-        return self.session.client(service, config=CLIENT_CONFIG)
+        config = SEND_EMAIL_CONFIG if service == "sesv2" else CLIENT_CONFIG
+        return self.session.client(service, config=config)
 
     @cached_property
     def _table(self) -> Any:

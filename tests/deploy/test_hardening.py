@@ -10,7 +10,7 @@ import pytest
 
 from infra.cloudformation import load_template
 from infra.local.stack import Stack
-from relance.aws_clients import CLIENT_CONFIG, MAX_ATTEMPTS, worst_call_seconds
+from relance.aws_clients import CLIENT_CONFIG, MAX_ATTEMPTS, SEND_EMAIL_CONFIG, worst_call_seconds
 from tests.deploy.conftest import WITH_DOMAIN, resources_of
 
 pytestmark = pytest.mark.unit
@@ -152,7 +152,11 @@ def test_every_client_the_functions_build_has_those_timeouts() -> None:
         if isinstance(vars(Services)[name], functools.cached_property):
             getattr(services, name)
     assert {service for service, _ in built} >= {"dynamodb", "sesv2", "scheduler", "ssm", "s3", "sns"}
-    assert all(config is CLIENT_CONFIG for _, config in built), built
+    assert all(config is CLIENT_CONFIG for service, config in built if service != "sesv2"), built
+    # SES sends are never retried by the SDK: after a lost answer the email may be out.
+    (ses,) = [config for service, config in built if service == "sesv2"]
+    assert ses is SEND_EMAIL_CONFIG and ses.retries == {"mode": "standard", "total_max_attempts": 1}
+    assert ses.read_timeout == CLIENT_CONFIG.read_timeout
 
 
 def test_sam_deploy_guided_asks_no_authentication_question() -> None:

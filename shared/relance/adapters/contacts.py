@@ -169,14 +169,24 @@ class ContactStore:
         )
 
     def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
-        """The email just sent: for attribution (last cart) and the pressure cap (recent times)."""
-        updated = self._table.update_item(
-            Key=contact_key(shop_id, email),
-            UpdateExpression="SET last_cart_id = :cart, last_email_at = :at, "
-            "recent_emails = list_append(if_not_exists(recent_emails, :empty), :sent)",
-            ExpressionAttributeValues={":cart": cart_id, ":at": _ms(at), ":empty": [], ":sent": [_ms(at)]},
-            ReturnValues="UPDATED_NEW",
-        )
+        """The email sent at ``at`` (its claim time): for attribution (last cart) and the
+        pressure cap (recent times). Noting the same email again changes nothing, so a
+        redelivered timer can finish what its first run left undone."""
+        try:
+            updated = self._table.update_item(
+                Key=contact_key(shop_id, email),
+                UpdateExpression="SET last_cart_id = :cart, last_email_at = :at, "
+                "recent_emails = list_append(if_not_exists(recent_emails, :empty), :sent)",
+                ConditionExpression="attribute_not_exists(recent_emails) OR NOT contains(recent_emails, :at)",
+                ExpressionAttributeValues={
+                    ":cart": cart_id, ":at": _ms(at), ":empty": [], ":sent": [_ms(at)]
+                },
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return  # noted already
+            raise
         surplus = len(updated["Attributes"]["recent_emails"]) - REMEMBERED_EMAILS
         if surplus > 0:  # keep the list short: only the newest times matter to any cap
             oldest = ", ".join(f"recent_emails[{n}]" for n in range(surplus))

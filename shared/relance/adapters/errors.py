@@ -10,11 +10,26 @@ class ConcurrentUpdate(Exception):
 
 
 class MailThrottled(Exception):
-    """SES refused for rate: try again later, never drop the message."""
+    """SES refused for rate (or sending is paused): try again later, never drop the message."""
+
+    def __init__(self, code: str, retry_after_seconds: int = 300) -> None:
+        super().__init__(code)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class MailRejected(Exception):
     """SES refused this message for good (unverified sender, bad address...)."""
+
+
+class MailFailed(Exception):
+    """SES failed before taking the message (5xx, no connection): nothing was sent; retry."""
+
+
+class MailOutcomeUnknown(Exception):
+    """The request reached SES but no answer came back: the email may have gone out.
+
+    Relance then counts the step as sent (at most once): a second email to a customer costs
+    more trust than a missing reminder (docs/architecture.md#faults)."""
 
 
 class SecretStoreUnavailable(Exception):

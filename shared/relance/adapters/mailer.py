@@ -12,11 +12,22 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
-from relance.adapters.errors import MailRejected, MailThrottled, error_code
+from relance.adapters.errors import MailFailed, MailOutcomeUnknown, MailRejected, MailThrottled, error_code
 
-_THROTTLED = {"TooManyRequestsException", "Throttling", "LimitExceededException"}
+# SES v2 SendEmail's errors (API reference), by what a retry can change.
+_THROTTLED = {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"}
+_PAUSED = {"AccountSuspendedException", "SendingPausedException"}
+"""An operator lifts these (SES review, a paused configuration set): retry in an hour."""
+_TRANSIENT = {"InternalFailure", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"}
+PAUSED_RETRY_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,17 @@ class SesMailer:
                 EmailTags=[{"Name": k, "Value": v} for k, v in mail.tags.items()],
             )
         except ClientError as error:
-            if error_code(error) in _THROTTLED:
-                raise MailThrottled(error_code(error)) from error
-            raise MailRejected(error_code(error)) from error
+            code = error_code(error)
+            status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            if code in _THROTTLED:
+                raise MailThrottled(code) from error
+            if code in _PAUSED:
+                raise MailThrottled(code, PAUSED_RETRY_SECONDS) from error
+            if code in _TRANSIENT or status >= 500:
+                raise MailFailed(code) from error
+            raise MailRejected(code) from error
+        except (EndpointConnectionError, ConnectTimeoutError) as error:
+            raise MailFailed(type(error).__name__) from error  # never reached SES
+        except (ReadTimeoutError, ConnectionClosedError) as error:
+            raise MailOutcomeUnknown(type(error).__name__) from error
         return str(response["MessageId"])

@@ -63,11 +63,12 @@ class ReminderTimers:
         """Create the schedule for ``step`` (idempotent); return when it will fire."""
         fires_at = fire_time(due, self._clock())
         payload = {"shop_id": shop_id, "cart_id": cart_id, "step": step, "due_at": due.isoformat()}
+        name, expression = schedule_name(shop_id, cart_id, step, due), at_expression(fires_at)
         try:
             self._client.create_schedule(
-                Name=schedule_name(shop_id, cart_id, step, due),
+                Name=name,
                 GroupName=self._group,
-                ScheduleExpression=at_expression(fires_at),
+                ScheduleExpression=expression,
                 ScheduleExpressionTimezone="UTC",
                 FlexibleTimeWindow={"Mode": "OFF"},
                 ActionAfterCompletion="DELETE",
@@ -80,6 +81,16 @@ class ReminderTimers:
                 },
             )
         except ClientError as error:
-            if error_code(error) != "ConflictException":
+            if error_code(error) != "ConflictException" or not self._same(name, payload):
                 raise TimerError(f"{error_code(error)} arming step {step}") from error
         return fires_at
+
+    def _same(self, name: str, payload: dict[str, Any]) -> bool:
+        """A conflict is success only when the schedule there is this very timer (same target,
+        same cart, step and due time; its firing time may differ by when it was armed)."""
+        existing = self._client.get_schedule(Name=name, GroupName=self._group)
+        target = existing.get("Target", {})
+        return bool(
+            target.get("Arn") == self._target.function_arn
+            and json.loads(target.get("Input") or "null") == payload
+        )

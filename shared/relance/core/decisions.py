@@ -87,6 +87,12 @@ def _blocker(cart: Cart, policy: ShopPolicy) -> StopReason | None:
     return None
 
 
+def stop_before_sending(cart: Cart, policy: ShopPolicy, contact: ContactState) -> StopReason | None:
+    """Checked again after the step is claimed, right before SES: an order, an emptied cart,
+    an unsubscribe or an erasure stored while the step was being decided wins."""
+    return _blocker(cart, policy) or _customer_stop(cart, policy, contact)
+
+
 def is_eligible(cart: Cart, policy: ShopPolicy) -> bool:
     """Worth following up at all: active, reachable, not empty, above the shop's floor."""
     return _blocker(cart, policy) is None

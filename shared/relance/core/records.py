@@ -25,6 +25,8 @@ class Reminder(_State):
     message_id: str | None = None
     held_out: bool = False
     """The customer is in the shop's hold-out group: the step was decided, never emailed."""
+    unconfirmed: bool = False
+    """SES took the request but its answer was lost: counted as sent, never sent again."""
     feedback: dict[str, datetime] = {}
     """First time SES reported each kind of event (delivery, open, bounce...)."""
 

@@ -82,6 +82,8 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
         event, stored = _load(svc, shop, event)
         updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
         if updated is None:
+            if stored is not None:
+                _finish_duplicate(svc, shop, stored, event)
             return Applied(index, event.id, "duplicate")
         armed = needs_timer(updated, shop.policy)
         if armed:
@@ -99,6 +101,18 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             recovered = _credit_same_customer(svc, shop, saved, event)
         return Applied(index, event.id, "applied", timer_armed=armed, recovered_amount=recovered)
     raise ConcurrentUpdate(event.cart_id)
+
+
+def _finish_duplicate(svc: Services, shop: Shop, stored: Cart, event: ShopEvent) -> None:
+    """An event seen before: its first delivery may have died after the cart write (the API
+    answered 5xx, the shop resent). Redo what follows that write; each write is idempotent
+    (a set of carts, the newest consent, the latest order, the newest cart, a marker on the
+    credited cart), so a resend completes the facts and changes nothing else."""
+    armed = stored.timer is not None and stored.status == "active"
+    _note_customer(svc, shop, stored, event, armed=armed, new_address=True)
+    order = stored.order
+    if isinstance(event, OrderPlaced) and order and not order.recovered and not order.credited_elsewhere:
+        _credit_same_customer(svc, shop, stored, event)
 
 
 def _armed(svc: Services, shop: Shop, cart: Cart) -> Cart:

@@ -13,7 +13,7 @@ from relance.core.segments import needs_manual_call
 from relance.core.shop import Shop
 from relance.services.manual_call import flag_for_call
 from relance.services.outcome import ReminderOutcome
-from relance.services.sending import send_step
+from relance.services.sending import finish_sent_step, send_step
 from relance.services.updates import update_cart
 from relance.wiring import Services
 
@@ -37,7 +37,10 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
             if isinstance(decision, Stop):
                 if decision.reason in DORMANT:
                     _disarm(svc, shop, cart_id, step)
-                return ReminderOutcome("stopped", step, decision.reason)
+                reason: str = decision.reason
+                if reason == "already_sent" and _finish_redelivered(svc, shop, cart, step):
+                    reason = "outcome_unknown"
+                return ReminderOutcome("stopped", step, reason)
             if isinstance(decision, Wait):
                 arm(svc, shop, cart_id, step, decision.until)
                 return ReminderOutcome("waiting", step, decision.reason)
@@ -53,6 +56,18 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
             arm(svc, shop, cart_id, step, outcome.retry_at)
         return outcome
     raise ConcurrentUpdate(cart_id)
+
+
+def _finish_redelivered(svc: Services, shop: Shop, cart: Cart, step: int) -> bool:
+    """A timer delivered again after its step was claimed: finish what the first delivery may
+    have left undone (it may have died after SES took the email), never send again. ``True``
+    when whether that step was emailed is unknown (counted: ``Reminders.stopped.outcome_unknown``)."""
+    if cart.reminder(step) is None:
+        return False
+    unknown = finish_sent_step(svc, shop, cart, step, redelivered=True)
+    if cart.timer is None and cart.reminder(step + 1) is None:
+        arm_next(svc, shop, cart, step + 1)
+    return unknown
 
 
 def _disarm(svc: Services, shop: Shop, cart_id: str, step: int) -> None:

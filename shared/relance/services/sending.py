@@ -1,28 +1,32 @@
 """Sending one step: claim it, hand out the incentive if due, compose, send through SES.
 
 The claim is a conditional write, so that of two deliveries of one timer one sends and the
-other stops; a failed send gives the step back so that a retry can send it.
+other stops. The cart and the customer are read again after the claim, right before SES. A
+send that failed gives the step back so that a retry can send it; a send whose answer was
+lost keeps it (at most once). What follows the send is idempotent and redone by a
+redelivered timer (:func:`finish_sent_step`).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
 from relance.adapters.dynamo import SentMessage
-from relance.adapters.errors import MailThrottled
+from relance.adapters.errors import MailOutcomeUnknown, MailThrottled
 from relance.adapters.mailer import OutgoingEmail
 from relance.core.cart import Cart, Reminder
 from relance.core.contact import ContactState
-from relance.core.decisions import Send, offers_incentive
+from relance.core.decisions import Send, offers_incentive, stop_before_sending
 from relance.core.shop import Shop
 from relance.services.incentives import grant_incentive
 from relance.services.links import email_links
 from relance.services.outcome import ReminderOutcome
 from relance.services.templates import compose_for_shop
-from relance.services.updates import update_cart
+from relance.services.updates import retrying, update_cart
 from relance.wiring import Services
 
-THROTTLE_RETRY = timedelta(minutes=5)
+logger = logging.getLogger(__name__)
 
 
 def send_step(
@@ -41,28 +45,77 @@ def send_step(
         svc.contacts.note_last_cart(shop.shop_id, str(claimed.customer.email), claimed.cart_id, now)
         return ReminderOutcome("held", step, "holdout", variant=decision.variant, next_step_from=claimed)
     try:
+        stop = _stop_since_decided(svc, shop, claimed)
+        if stop is not None:
+            _release(svc, shop, cart.cart_id, step)
+            return ReminderOutcome("stopped", step, stop)
         claimed, mail, template_fallback = _prepare(svc, shop, claimed, decision, contact)
-        message_id = svc.mailer.send(mail)
-    except MailThrottled:
+        message_id: str | None = svc.mailer.send(mail)
+    except MailThrottled as throttled:
         _release(svc, shop, cart.cart_id, step)
-        return ReminderOutcome("deferred", step, "ses_throttled", retry_at=now + THROTTLE_RETRY)
+        retry_at = now + timedelta(seconds=throttled.retry_after_seconds)
+        return ReminderOutcome("deferred", step, "ses_throttled", retry_at=retry_at)
+    except MailOutcomeUnknown:
+        message_id = None  # maybe sent: at most once, so the step stays claimed
     except Exception:
         _release(svc, shop, cart.cart_id, step)
         raise
-    # The email is out: nothing below may give the step back (a retry would send it twice).
-    expires = now + timedelta(days=shop.policy.retention_days)
-    svc.messages.remember(message_id, SentMessage(shop.shop_id, claimed.cart_id, step), expires)
-    sent = _stamp(svc, shop, claimed.cart_id, step, message_id)
-    svc.contacts.note_email(shop.shop_id, mail.recipient, claimed.cart_id, now)
+    # The email is (or may be) out: nothing below may give the step back. The message index
+    # comes first, so that a bounce is matched even if recording the id on the cart fails.
+    if message_id:
+        about = SentMessage(shop.shop_id, claimed.cart_id, step)
+        retrying(lambda: _index(svc, shop, about, message_id, now))
+    try:
+        sent = retrying(lambda: _stamp(svc, shop, claimed.cart_id, step, message_id))
+    except Exception:
+        logger.exception("email sent, its id not recorded on the cart",
+                         extra={"shop_id": shop.shop_id, "step": step, "message_id": message_id})  # fmt: skip
+        raise  # the redelivered timer marks the step unconfirmed and goes on
+    if sent is not None and sent.customer.email:
+        email = str(sent.customer.email)
+        retrying(lambda: svc.contacts.note_email(shop.shop_id, email, sent.cart_id, now))
     return ReminderOutcome(
         "sent",
         step,
+        reason="" if message_id else "outcome_unknown",
         message_id=message_id,
         variant=decision.variant,
         incentive=claimed.incentive is not None,
         next_step_from=sent,
         template_fallback=template_fallback,
     )
+
+
+def _stop_since_decided(svc: Services, shop: Shop, claimed: Cart) -> str | None:
+    """Read the cart and the customer again once the step is claimed: what was stored since
+    the decision (an order, an erasure, an unsubscribe) stops the email."""
+    current = svc.carts.get(shop.shop_id, claimed.cart_id)
+    if current is None:
+        return "unknown_cart"  # erased meanwhile
+    email = current.customer.email
+    contact = svc.contacts.state(shop.shop_id, str(email)) if email else ContactState()
+    return stop_before_sending(current, shop.policy, contact)
+
+
+def finish_sent_step(svc: Services, shop: Shop, cart: Cart, step: int, *, redelivered: bool = False) -> bool:
+    """What follows an email: its message index and the customer's email record. Each write
+    is idempotent, so a redelivered timer finishes what a failed first run left undone.
+
+    A redelivered step claimed with no outcome recorded (the first run died between the
+    claim and the stamp: before SES, or after it) may or may not have been emailed: it is
+    marked unconfirmed, never sent again (at most once). Returns ``True`` in that case."""
+    reminder = cart.reminder(step)
+    if reminder is None or reminder.held_out:
+        return False
+    unknown = redelivered and reminder.message_id is None and not reminder.unconfirmed
+    if unknown:
+        _stamp(svc, shop, cart.cart_id, step, None)
+    if reminder.message_id:
+        about = SentMessage(shop.shop_id, cart.cart_id, step)
+        _index(svc, shop, about, reminder.message_id, reminder.claimed_at)
+    if cart.customer.email:
+        svc.contacts.note_email(shop.shop_id, str(cart.customer.email), cart.cart_id, reminder.claimed_at)
+    return unknown
 
 
 def _prepare(
@@ -109,13 +162,19 @@ def _release(svc: Services, shop: Shop, cart_id: str, step: int) -> None:
     update_cart(svc, shop.shop_id, cart_id, without_step, shop.policy.retention_days)
 
 
-def _stamp(svc: Services, shop: Shop, cart_id: str, step: int, message_id: str) -> Cart | None:
-    """Record SES's id on the claimed step; retried on conflicts, the email is already out."""
+def _index(svc: Services, shop: Shop, sent: SentMessage, message_id: str, sent_at: datetime) -> None:
+    """SES's message id -> (shop, cart, step), for the feedback function; idempotent."""
+    expires = sent_at + timedelta(days=shop.policy.retention_days)
+    svc.messages.remember(message_id, sent, expires)
+
+
+def _stamp(svc: Services, shop: Shop, cart_id: str, step: int, message_id: str | None) -> Cart | None:
+    """Record SES's id on the claimed step (or that SES's answer was lost); retried on
+    conflicts, the email is already out."""
+    update = {"message_id": message_id} if message_id else {"unconfirmed": True}
 
     def stamped(cart: Cart) -> Cart:
-        reminders = tuple(
-            r.model_copy(update={"message_id": message_id}) if r.step == step else r for r in cart.reminders
-        )
+        reminders = tuple(r.model_copy(update=update) if r.step == step else r for r in cart.reminders)
         return cart.model_copy(update={"reminders": reminders})
 
     return update_cart(svc, shop.shop_id, cart_id, stamped, shop.policy.retention_days)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
+from typing import TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart
@@ -12,11 +17,14 @@ from relance.wiring import Services
 MAX_ATTEMPTS = 5
 
 
+T = TypeVar("T")
+
+
 def update_cart(
     svc: Services, shop_id: str, cart_id: str, change: Callable[[Cart], Cart | None], retention_days: int
 ) -> Cart | None:
     """The cart after ``change``, retried on concurrent writes; ``None`` if there is nothing to change."""
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         cart = svc.carts.get(shop_id, cart_id)
         changed = change(cart) if cart is not None else None
         if changed is None:
@@ -24,8 +32,24 @@ def update_cart(
         try:
             return svc.carts.save(changed, retention_days)
         except ConcurrentUpdate:
-            continue
+            backoff(attempt)
     raise ConcurrentUpdate(cart_id)
+
+
+def backoff(attempt: int, base_seconds: float = 0.02, cap_seconds: float = 1.0) -> None:
+    """Full-jitter exponential backoff: writers that collided do not collide again in step."""
+    time.sleep(random.uniform(0, min(cap_seconds, base_seconds * 2**attempt)))
+
+
+def retrying(action: Callable[[], T], attempts: int = 3) -> T:
+    """``action()``, tried again (with backoff) when AWS fails it; for the idempotent writes
+    that follow an email, which must not be lost to one failed call."""
+    for attempt in range(attempts - 1):
+        try:
+            return action()
+        except (ClientError, BotoCoreError, ConcurrentUpdate):
+            backoff(attempt, base_seconds=0.05)
+    return action()
 
 
 def retention_days(svc: Services, shop_id: str) -> int:

@@ -1,0 +1,79 @@
+"""Every AWS call of four cart lifecycles, failed once with each fault: the promises hold.
+
+For each lifecycle the suite runs it once cleanly to list its AWS calls, then once per
+(call, fault) with that call failing, letting the platform retry as AWS does
+(tests/faults/platform.py). After every run: no email after an order, an erasure or a bounce;
+at most one email per step; the three-email sequence completes, or its failure sits in a
+dead-letter queue (which alarms). ``python -m tests.faults.matrix`` prints the matrix
+recorded in docs/architecture.md#faults.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from relance.services.shops import register
+from tests.conftest import World, demo_shop
+from tests.faults.injector import FAULTS, Calls, inject
+from tests.faults.lifecycles import LIFECYCLES, Run, violations
+from tests.faults.platform import Platform
+
+pytestmark = pytest.mark.integration
+STRIDE = int(os.environ.get("RELANCE_FAULT_STRIDE", "1"))
+"""Fail every STRIDE-th call (1: every call)."""
+
+_runs = itertools.count()
+MATRIX: dict[str, list[tuple[str, str, str, list[str]]]] = {}
+
+
+def replay(world: World, lifecycle: str, fail_at: int | None, fault: str = "") -> tuple[Run, Calls]:
+    number = next(_runs)
+    shop = demo_shop(f"shop-{number}")
+    secret = register(world.services, shop)
+    world.clock.now = world.clock.now  # keep the world's clock; the lifecycle moves it
+    run = Run(Platform(world, shop.shop_id, secret), address=f"client{number}@example.fr")
+    calls = Calls(fail_at=fail_at, fault=fault)
+    with inject(calls):
+        LIFECYCLES[lifecycle](run)
+    return run, calls
+
+
+def outcomes(world: World, lifecycle: str) -> list[tuple[str, str, str, list[str]]]:
+    from tests.conftest import T0
+
+    world.clock.now = T0
+    _, clean = replay(world, lifecycle, None)
+    rows = []
+    for index in range(0, len(clean.seen), STRIDE):
+        for fault in FAULTS:
+            world.clock.now = T0
+            run, calls = replay(world, lifecycle, index, fault)
+            if calls.injected is None:
+                continue  # this run made fewer calls than the clean one: nothing failed
+            kept = "dead-lettered" if run.platform.dead_letters else "completed"
+            if run.unconfirmed(world):
+                kept = "unconfirmed"
+            rows.append((f"{index}:{calls.injected}", fault, kept, violations(run, lifecycle, world)))
+    return rows
+
+
+@pytest.mark.parametrize("lifecycle", list(LIFECYCLES))
+def test_one_failed_call_anywhere_breaks_no_promise(world: World, lifecycle: str) -> None:
+    rows = outcomes(world, lifecycle)
+    assert rows, "the lifecycle made no AWS call"
+    broken = [(call, fault, problems) for call, fault, _, problems in rows if problems]
+    assert broken == []
+
+
+@pytest.mark.skipif(not os.environ.get("RELANCE_FAULT_MATRIX"), reason="run by python -m tests.faults.matrix")
+@pytest.mark.parametrize("lifecycle", list(LIFECYCLES))
+def test_print_matrix(world: World, lifecycle: str) -> None:
+    from tests.faults.matrix import summarize
+
+    rows = outcomes(world, lifecycle)
+    MATRIX[lifecycle] = rows
+    if len(MATRIX) == len(LIFECYCLES):
+        print("\n" + summarize(MATRIX))
