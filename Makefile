@@ -48,6 +48,7 @@ lint: $(STAMP) ## ruff and cfn-lint
 
 bench: $(STAMP) ## benchmarks, run apart from the suite (figures in docs/benchmarks.md)
 	$(BIN)/python tests/benchmarks/report_bench.py
+	$(BIN)/python tests/benchmarks/fuzz_api.py
 
 clean: ## remove the virtualenv and outputs
 	rm -rf $(VENV) out .aws-sam .pytest_cache .mypy_cache .ruff_cache

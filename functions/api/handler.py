@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from relance.adapters.errors import SecretStoreUnavailable
+from relance.adapters.errors import ConcurrentUpdate, SecretStoreUnavailable
 from relance.core.batch import EVENT_FIELD_NAMES, BatchShapeError, parse_batch
 from relance.core.signing import AuthError
 from relance.http import customer_links, shop_settings
@@ -34,6 +34,15 @@ def _unauthorized(error: AuthError) -> Response[str]:
     metrics.add_metric(name="RequestsUnauthorized", unit=MetricUnit.Count, value=1)
     logger.info("request refused", extra={"auth_failure": error.reason})  # the detail stays here
     return json_response(401, {"error": "unauthorized", "reason": UNAUTHORIZED})
+
+
+@app.exception_handler(ConcurrentUpdate)
+def _conflict(_: ConcurrentUpdate) -> Response[str]:
+    # Another request changed the same cart or settings meanwhile; retrying is safe (events
+    # are idempotent, a settings request is whole).
+    metrics.add_metric(name="RequestsConflicting", unit=MetricUnit.Count, value=1)
+    reason = "changed by another request meanwhile; send it again"
+    return json_response(409, {"error": "conflict", "reason": reason})
 
 
 @app.exception_handler(SecretStoreUnavailable)

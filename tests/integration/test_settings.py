@@ -90,3 +90,30 @@ def test_shop_templates_run_in_a_sandbox(world: World) -> None:
         check_templates(world.shop, {"reminder.html": sneaky})
     assert "unsafe" in refused.value.reason or "__" in refused.value.reason
     assert sample_cart("atelier-test", "fr").items  # the sample every step is checked against
+
+
+def test_a_settings_change_never_silently_undoes_a_concurrent_one(world: World) -> None:
+    from relance.adapters.errors import ConcurrentUpdate
+
+    store = world.services.shops
+
+    def meanwhile_texts_change(shop):  # type: ignore[no-untyped-def]
+        store.change(shop.shop_id, lambda s: s.model_copy(update={"website": "https://other.example"}))
+        return shop.model_copy(update={"name": "Changed"})
+
+    with pytest.raises(ConcurrentUpdate):
+        store.change("atelier-test", meanwhile_texts_change)
+    stored = store.get("atelier-test")
+    assert stored is not None and stored.name == "Atelier Test"
+
+
+def test_a_conflicting_settings_request_gets_a_409(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from relance.adapters.errors import ConcurrentUpdate
+
+    def conflicting(*_: object) -> None:
+        raise ConcurrentUpdate("atelier-test")
+
+    monkeypatch.setattr(world.services.shops, "change", conflicting)
+    status, body = put(world, "/v1/policy", {"delay_preset": "patient"})
+    assert status == 409 and body["error"] == "conflict"
+    assert world.services.shops.get("atelier-test").policy.delay_preset != "patient"  # type: ignore[union-attr]

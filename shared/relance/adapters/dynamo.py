@@ -93,6 +93,26 @@ class ShopStore:
         self._table.put_item(Item={"pk": f"SHOP#{shop.shop_id}", "sk": "SHOP", "doc": shop.model_dump_json()})
         self._table.put_item(Item={"pk": "SHOPS", "sk": shop.shop_id})
 
+    def change(self, shop_id: str, change: Callable[[Shop], Shop]) -> Shop:
+        """Apply ``change`` to the stored shop and write it only if nobody wrote since the read
+        (:class:`ConcurrentUpdate` otherwise): two settings requests never silently undo each other."""
+        key = {"pk": f"SHOP#{shop_id}", "sk": "SHOP"}
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        if item is None:
+            raise LookupError(shop_id)
+        changed = change(Shop.model_validate_json(item["doc"]))
+        try:
+            self._table.put_item(
+                Item={**key, "doc": changed.model_dump_json()},
+                ConditionExpression="doc = :read",
+                ExpressionAttributeValues={":read": item["doc"]},
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ConcurrentUpdate(shop_id) from None
+            raise
+        return changed
+
     def templates(self, shop_id: str) -> dict[str, str]:
         """The shop's own email templates by name (none: ours are used)."""
         item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES"}).get("Item")

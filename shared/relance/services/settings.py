@@ -39,11 +39,12 @@ def _validated(model: type[Model], body: Any, prefix: str) -> Model:
 
 def set_policy(svc: Services, shop: Shop, body: Any) -> ShopPolicy:
     policy = _validated(ShopPolicy, body, "policy")
-    svc.shops.put(shop.model_copy(update={"policy": policy}))
+    svc.shops.change(shop.shop_id, lambda stored: stored.model_copy(update={"policy": policy}))
     return policy
 
 
 def set_texts(svc: Services, shop: Shop, body: Any) -> ShopTexts:
     texts = _validated(ShopTexts, body, "texts")
-    svc.shops.put(shop.model_copy(update={"reassurance": texts.reassurance, "blocks": texts.blocks}))
+    update = {"reassurance": texts.reassurance, "blocks": texts.blocks}
+    svc.shops.change(shop.shop_id, lambda stored: stored.model_copy(update=update))
     return texts
