@@ -66,3 +66,21 @@ def test_an_unknown_field_of_any_length_is_a_422_and_counted_under_a_fixed_name(
 def test_bodies_that_are_not_json_get_a_400(world: World, body: bytes) -> None:
     status, text = world.request("POST", "/v1/events", body)
     assert status == 400 and "invalid_json" in text
+
+
+def test_an_expired_cart_that_ttl_has_not_deleted_yet_behaves_as_absent(world: World) -> None:
+    world.post([cart_updated("e-old", T0)])
+    world.clock.advance(days=91)  # past the 90-day retention; DynamoDB TTL deletes up to ~48 h late
+    assert world.services.carts.get("atelier-test", "cart-1") is None
+    status, body = world.post([cart_updated("e-new", world.clock.now)])
+    assert status == 202 and body["accepted"][0]["outcome"] == "applied"
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.timer is not None  # a new sequence, on the new cart
+
+
+def test_a_backfilled_event_older_than_a_week_is_stored_but_starts_no_sequence(world: World) -> None:
+    world.clock.advance(days=10)
+    status, _ = world.post([cart_updated("e-backfill", T0)])
+    assert status == 202
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.timer is None and world.schedules() == []

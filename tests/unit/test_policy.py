@@ -82,12 +82,12 @@ def test_other_stops() -> None:
 
 def test_a_timer_is_needed_only_once_a_cart_is_eligible() -> None:
     anonymous = cart_of(cart_updated("e1", T0, email=None))
-    assert not needs_timer(anonymous, POLICY)
+    assert not needs_timer(anonymous, POLICY, T0)
     identified = apply_event(
         anonymous, parsed(simple("customer_identified", "c", T0 + H) | {"customer": {"email": "a@b.fr"}})
     )
-    assert identified is not None and needs_timer(identified, POLICY)
-    assert not needs_timer(cart_of(cart_updated("e1", T0), order_placed("o", T0)), POLICY)
+    assert identified is not None and needs_timer(identified, POLICY, T0 + H)
+    assert not needs_timer(cart_of(cart_updated("e1", T0), order_placed("o", T0)), POLICY, T0)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,10 @@ def test_unreasonable_delays_are_refused(delays: list[int]) -> None:
     with pytest.raises(ValidationError) as raised:
         ShopPolicy(delays_minutes=tuple(delays))
     assert "delays_minutes" in str(raised.value)
+
+
+def test_an_event_older_than_the_reminder_window_starts_no_sequence() -> None:
+    cart = cart_of(cart_updated("e1", T0))
+    assert needs_timer(cart, POLICY, T0 + 7 * 24 * H)
+    assert not needs_timer(cart, POLICY, T0 + 8 * 24 * H + H)
+    assert decide_(cart, POLICY, 1, T0 + 9 * 24 * H) == Stop("too_late")

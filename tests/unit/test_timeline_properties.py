@@ -53,7 +53,7 @@ def run_timeline(changes: list[tuple[str, int]], policy: ShopPolicy) -> list[tup
             event = parsed(cart_updated(f"u{n}", at, cart_id, items=[item(price=f"{20 + n}.00")]))
             cart = apply_event(carts.get(cart_id) or new_cart("shop", event), event)
             assert cart is not None
-            if needs_timer(cart, policy):
+            if needs_timer(cart, policy, at):
                 due = due_at(cart, policy, cart.next_step)
                 heapq.heappush(timeline, (due, 1, cart_id, cart.next_step))
                 cart = cart.model_copy(update={"timer": Timer(step=cart.next_step, due_at=due)})

@@ -41,7 +41,9 @@ class CartStore:
     def save(self, cart: Cart, retention_days: int) -> Cart:
         """Write ``cart`` if nobody wrote since it was read; return it with its new version."""
         saved = cart.model_copy(update={"version": cart.version + 1})
-        expires = saved.abandoned_at + timedelta(days=retention_days)
+        now = self._clock()
+        # An old fact (a backfill) is kept a day at least, not written already expired.
+        expires = max(saved.abandoned_at + timedelta(days=retention_days), now + timedelta(days=1))
         item = {
             **_cart_key(cart.shop_id, cart.cart_id),
             "gsi1pk": f"DAY#{cart.shop_id}#{cart.cohort_day.isoformat()}",
@@ -50,7 +52,11 @@ class CartStore:
             "expires_at": int(expires.timestamp()),
             "doc": saved.model_dump_json(),
         }
-        condition = Attr("pk").not_exists() if cart.version == 0 else Attr("version").eq(cart.version)
+        # A new cart may replace an item TTL has not deleted yet (it reads as absent): up to
+        # ~48 h after expiry, and it must not block the cart id meanwhile.
+        expired = Attr("expires_at").lt(int(now.timestamp()))
+        new = cart.version == 0
+        condition = Attr("pk").not_exists() | expired if new else Attr("version").eq(cart.version)
         try:
             self._table.put_item(Item=item, ConditionExpression=condition)
         except ClientError as error:

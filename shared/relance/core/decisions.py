@@ -14,7 +14,7 @@ from typing import Literal
 from relance.core.assignment import HOLDOUT, in_holdout, pick_variant
 from relance.core.cart import Cart
 from relance.core.contact import ContactState
-from relance.core.policy import LONGEST_DELAY, ON_TIME_TOLERANCE, ShopPolicy
+from relance.core.policy import LATEST_REMINDER, LONGEST_DELAY, ON_TIME_TOLERANCE, ShopPolicy
 from relance.core.quiet_hours import quiet_until
 from relance.core.segments import customer_segment, value_segment
 
@@ -34,6 +34,7 @@ StopReason = Literal[
     "not_opened",
     "pressure_cap",
     "sequence_finished",
+    "too_late",
 ]
 # Stops that a later event of this cart can lift (the customer comes back to it, adds items,
 # gives consent...): the cart's timer is cleared so that the next event re-arms it.
@@ -70,7 +71,20 @@ Decision = Stop | Wait | Send
 
 
 def due_at(cart: Cart, policy: ShopPolicy, step: int) -> datetime:
-    return cart.abandoned_at + policy.delays[step - 1]
+    """The step's delay after abandonment, but never sooner after the previous email than the
+    policy's own gap between the two: a cart that arrives late (a backfill, a webhook replayed
+    days later) gets its steps spaced as designed, never in a burst."""
+    nominal = cart.abandoned_at + policy.delays[step - 1]
+    previous = cart.reminder(step - 1) if step > 1 else None
+    if previous is None:
+        return nominal
+    gap = policy.delays[step - 1] - policy.delays[step - 2]
+    return max(nominal, previous.claimed_at + gap)
+
+
+def too_late(cart: Cart, now: datetime) -> bool:
+    """Past :data:`LATEST_REMINDER` after abandonment no reminder makes sense (seed 001)."""
+    return now > cart.abandoned_at + LATEST_REMINDER
 
 
 def _blocker(cart: Cart, policy: ShopPolicy) -> StopReason | None:
@@ -98,9 +112,15 @@ def is_eligible(cart: Cart, policy: ShopPolicy) -> bool:
     return _blocker(cart, policy) is None
 
 
-def needs_timer(cart: Cart, policy: ShopPolicy) -> bool:
-    """True when an event made the cart eligible and nothing is following it up yet."""
-    return cart.timer is None and cart.next_step <= policy.steps and is_eligible(cart, policy)
+def needs_timer(cart: Cart, policy: ShopPolicy, now: datetime) -> bool:
+    """True when an event made the cart eligible and nothing is following it up yet (and it
+    is not too late: an event older than a week starts no sequence)."""
+    return (
+        cart.timer is None
+        and cart.next_step <= policy.steps
+        and is_eligible(cart, policy)
+        and not too_late(cart, now)
+    )
 
 
 def has_consent(cart: Cart, policy: ShopPolicy, contact: ContactState) -> bool:
@@ -159,6 +179,8 @@ def decide(
     )
     if stop is not None:
         return Stop(stop)
+    if too_late(cart, now):
+        return Stop("too_late")
     due = due_at(cart, policy, step)
     if now + ON_TIME_TOLERANCE < due:
         return Wait(until=due)

@@ -29,6 +29,9 @@ DEFAULT_PRESET: PresetName = "avanci"
 MAX_STEPS = 3
 # Seed 001: stay well under 8 days after abandonment.
 LONGEST_DELAY = timedelta(days=7)
+LATEST_REMINDER = timedelta(days=8)
+"""Seed 001: well under 8 days. No reminder after that, whatever delayed it (quiet hours,
+pressure cap, an event that arrived days late)."""
 DEFAULT_RETENTION_DAYS = 90
 # Schedules fire with minute precision; a timer a few seconds "early" is on time.
 ON_TIME_TOLERANCE = timedelta(minutes=1)

@@ -85,7 +85,7 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             if stored is not None:
                 _finish_duplicate(svc, shop, stored, event)
             return Applied(index, event.id, "duplicate")
-        armed = needs_timer(updated, shop.policy)
+        armed = needs_timer(updated, shop.policy, svc.clock())
         if armed:
             updated = _armed(svc, shop, updated)
         try:
@@ -131,7 +131,7 @@ def _rearm_other_carts(svc: Services, shop: Shop, email: str, but: str) -> None:
     """Consent given on one cart: the address's other carts stopped for want of it resume."""
 
     def rearmed(cart: Cart) -> Cart | None:
-        return _armed(svc, shop, cart) if needs_timer(cart, shop.policy) else None
+        return _armed(svc, shop, cart) if needs_timer(cart, shop.policy, svc.clock()) else None
 
     for cart_id in svc.contacts.cart_ids(shop.shop_id, email) - {but}:
         update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
