@@ -48,3 +48,37 @@ def test_an_erasure_request_is_signed_and_validated(world: World) -> None:
     assert status == 422 and body["errors"][0]["field"] == "erase.email"
     event = world.api_event(b'{"email": "claire@example.fr"}', path="/v1/erase", secret="wrong")
     assert world.invoke("api", event)["statusCode"] == 401
+
+
+def test_erasure_works_for_a_suspended_shop(world: World) -> None:
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.services.shops.put(world.shop.model_copy(update={"status": "suspended"}))
+    assert world.post([cart_updated("b", T0 + H, "cart-2")])[0] == 403  # events: refused
+    assert erase(world, "claire@example.fr")[0] == 200  # the customer's right: honoured
+    assert world.services.carts.get("atelier-test", "cart-1") is None
+
+
+def test_erasure_removes_every_item_naming_the_customers_carts(world: World) -> None:
+    checkout = {"id": "co", "type": "checkout_started", "occurred_at": (T0 + H).isoformat(),
+                "cart_id": "cart-1", "checkout_token": "tok-123"}  # fmt: skip
+    world.post([cart_updated("a", T0, "cart-1"), checkout])
+    world.clock.advance(hours=4)
+    assert world.fire("cart-1", 1)["action"] == "sent"
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.checkout_tokens == ("tok-123",)
+    message_id = str(cart.reminder(1).message_id)  # type: ignore[union-attr]
+    assert world.services.messages.find(message_id) is not None
+    erase(world, "claire@example.fr")
+    assert world.services.checkouts.cart_of("atelier-test", "tok-123", world.clock()) is None
+    assert world.services.messages.find(message_id) is None
+
+
+def test_an_event_from_before_the_erasure_resent_does_not_bring_the_data_back(world: World) -> None:
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.clock.advance(hours=1)
+    erase(world, "claire@example.fr")
+    status, body = world.post([cart_updated("a", T0, "cart-1")])  # the shop replays its webhook
+    assert status == 202 and body["accepted"][0]["outcome"] == "erased"
+    assert world.services.carts.get("atelier-test", "cart-1") is None
+    later = world.clock.advance(hours=1)  # the customer comes back afterwards: a new cart, stored
+    assert world.post([cart_updated("b", later, "cart-9")])[1]["accepted"][0]["outcome"] == "applied"

@@ -28,3 +28,6 @@ class CheckoutIndex:
         if item is None or int(item.get("expires_at", 0)) <= now.timestamp():
             return None
         return str(item["cart_id"])
+
+    def forget(self, shop_id: str, token: str) -> None:
+        self._table.delete_item(Key=_key(shop_id, token))

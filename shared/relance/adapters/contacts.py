@@ -149,24 +149,21 @@ class ContactStore:
     def cart_ids(self, shop_id: str, email: str) -> set[str]:
         return {str(c) for c in self._item(shop_id, email).get("cart_ids", set())}
 
-    def forget(self, shop_id: str, email: str) -> None:
-        """Erase what is known of the customer, except that they must never be mailed again
-        when they unsubscribed or their address bounced (kept: the hash and the reason)."""
-        try:
-            self._table.delete_item(
-                Key=contact_key(shop_id, email), ConditionExpression="attribute_not_exists(suppressed_reason)"
-            )
-            return
-        except ClientError as error:
-            if error_code(error) != "ConditionalCheckFailedException":
-                raise
+    def forget(self, shop_id: str, email: str, at: datetime) -> None:
+        """Erase what is known of the customer. Kept, under the address's hash only: that
+        they must never be mailed again (an unsubscribe or a bounce) and when they were
+        erased, so that an event from before that moment, resent, is not stored again."""
         self._update(
             shop_id,
             email,
             "REMOVE consent, consent_at, last_order_at, newest_cart_id, newest_at, recent_emails, "
-            "last_incentive_at, last_cart_id, last_email_at, cart_ids",
+            "last_incentive_at, last_cart_id, last_email_at, cart_ids SET erased_at = :at",
             None,
+            at=_ms(at),
         )
+
+    def erased_at(self, shop_id: str, email: str) -> datetime | None:
+        return _at(self._item(shop_id, email).get("erased_at"))
 
     def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
         """The email sent at ``at`` (its claim time): for attribution (last cart) and the

@@ -163,6 +163,9 @@ class MessageIndex:
             }
         )
 
+    def forget(self, message_id: str) -> None:
+        self._table.delete_item(Key={"pk": f"MSG#{message_id}", "sk": "MSG"})
+
     def find(self, message_id: str) -> SentMessage | None:
         item = self._table.get_item(Key={"pk": f"MSG#{message_id}", "sk": "MSG"}).get("Item")
         if item is None:

@@ -65,6 +65,8 @@ class Cart(_State):
     content_at: datetime | None = None
     last_activity_at: datetime | None = None
     checkout_started_at: datetime | None = None
+    checkout_tokens: tuple[str, ...] = ()
+    """The checkout ids announced for this cart (the index items erasure must remove)."""
     emptied_at: datetime | None = None
     order: RecordedOrder | None = None
     reminders: tuple[Reminder, ...] = ()
@@ -129,9 +131,12 @@ def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, objec
             changes["status"] = "active"
         return changes
     if isinstance(event, CheckoutStarted):
+        token = event.checkout_token
+        tokens = cart.checkout_tokens
         return {
             "last_activity_at": _latest(cart.last_activity_at, at),
             "checkout_started_at": _latest(cart.checkout_started_at, at),
+            "checkout_tokens": (*tokens, token)[-10:] if token and token not in tokens else tokens,
         }
     if isinstance(event, OrderPlaced):
         if cart.order is not None:

@@ -38,7 +38,7 @@ def page_response(status: int, title: str, text: str) -> Response[str]:
     return html_response(status, page(title, text))
 
 
-def signed_shop(router: BaseRouter) -> tuple[Shop, bytes]:
+def signed_shop(router: BaseRouter, *, allow_suspended: bool = False) -> tuple[Shop, bytes]:
     """The shop whose secret signed this request, and the raw body it signed."""
     event = router.current_event
     raw = raw_body(event.raw_event)
@@ -49,6 +49,7 @@ def signed_shop(router: BaseRouter) -> tuple[Shop, bytes]:
         headers.get("x-relance-timestamp"),
         headers.get("x-relance-signature"),
         raw,
+        allow_suspended=allow_suspended,
     )
     metrics.add_dimension(name="shop", value=shop.shop_id)
     return shop, raw

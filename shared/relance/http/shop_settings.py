@@ -49,8 +49,9 @@ class ErasureRequest(BaseModel):
 
 @router.post("/v1/erase")
 def erase() -> Response[str]:
-    """GDPR erasure of one customer of the shop: their carts and contact record."""
-    shop, raw = signed_shop(router)
+    """GDPR erasure of one customer of the shop: their carts and contact record (a suspended
+    shop may still pass on its customers' erasure requests)."""
+    shop, raw = signed_shop(router, allow_suspended=True)
     try:
         request = ErasureRequest.model_validate(json_body(raw))
     except ValidationError as error:

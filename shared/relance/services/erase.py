@@ -2,12 +2,14 @@
 knows of them, except the fact that they must not be mailed (kept as a hash and a reason).
 
 The reports in S3 hold no personal data (carts.csv names no customer), so nothing there
-changes. A timer still armed for an erased cart finds no cart and stops.
+changes. A timer still armed for an erased cart finds no cart and stops. An event from
+before the erasure, resent by the shop, is not stored again (:func:`was_erased`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from relance.core.shop import Shop
 from relance.wiring import Services
@@ -20,9 +22,25 @@ class Erased:
 
 
 def erase_customer(svc: Services, shop: Shop, email: str) -> Erased:
-    carts = sum(
-        svc.carts.delete(shop.shop_id, cart_id) for cart_id in svc.contacts.cart_ids(shop.shop_id, email)
-    )
+    """Every cart of the address and every item naming one (checkout and message indexes),
+    then the customer's record; works for a suspended shop too (the customer's right does
+    not depend on the shop's account)."""
+    erased = 0
+    for cart_id in svc.contacts.cart_ids(shop.shop_id, email):
+        cart = svc.carts.get(shop.shop_id, cart_id)
+        if cart is not None:
+            for token in cart.checkout_tokens:
+                svc.checkouts.forget(shop.shop_id, token)
+            for reminder in cart.reminders:
+                if reminder.message_id:
+                    svc.messages.forget(reminder.message_id)
+        erased += svc.carts.delete(shop.shop_id, cart_id)
     suppressed = svc.contacts.is_suppressed(shop.shop_id, email)
-    svc.contacts.forget(shop.shop_id, email)
-    return Erased(carts=carts, kept_suppression=suppressed)
+    svc.contacts.forget(shop.shop_id, email, svc.clock())
+    return Erased(carts=erased, kept_suppression=suppressed)
+
+
+def was_erased(svc: Services, shop: Shop, email: str, occurred_at: datetime) -> bool:
+    """The customer asked to be erased after this event happened: do not store it again."""
+    erased_at = svc.contacts.erased_at(shop.shop_id, email)
+    return erased_at is not None and occurred_at <= erased_at

@@ -15,6 +15,7 @@ from relance.core.decisions import due_at, needs_timer
 from relance.core.events import CheckoutStarted, OrderPlaced, ShopEvent
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
+from relance.services.erase import was_erased
 from relance.services.updates import update_cart
 from relance.wiring import Services
 
@@ -29,14 +30,21 @@ class ShopSuspended(Exception):
 class Applied:
     index: int
     event_id: str
-    outcome: Literal["applied", "duplicate"]
+    outcome: Literal["applied", "duplicate", "erased"]
+    """``erased``: the customer asked to be erased after this event happened; not stored."""
     timer_armed: bool = False
     recovered_amount: Decimal | None = None
     """Set when this event is the order that closes a reminded cart."""
 
 
 def authenticate(
-    svc: Services, shop_id: str | None, timestamp: str | None, signed: str | None, body: bytes
+    svc: Services,
+    shop_id: str | None,
+    timestamp: str | None,
+    signed: str | None,
+    body: bytes,
+    *,
+    allow_suspended: bool = False,
 ) -> Shop:
     """The shop whose secret signed ``body``. Every failure raises the same :class:`AuthError`
     to the client (its ``detail`` is for the logs): an unknown shop looks like a bad signature."""
@@ -56,7 +64,7 @@ def authenticate(
             failures.append(failure)
     else:
         raise failures[0]
-    if shop.status != "active":
+    if shop.status != "active" and not allow_suspended:
         raise ShopSuspended(shop_id)
     return shop
 
@@ -78,6 +86,9 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
     if isinstance(event, CheckoutStarted) and event.checkout_token:
         expires = event.occurred_at + timedelta(days=shop.policy.retention_days)
         svc.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
+    email = event.customer.email if event.customer else None
+    if email is not None and was_erased(svc, shop, str(email), event.occurred_at):
+        return Applied(index, event.id, "erased")
     for _ in range(MAX_ATTEMPTS):
         event, stored = _load(svc, shop, event)
         updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
