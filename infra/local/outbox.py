@@ -29,6 +29,7 @@ class OutboxMailer(SesMailer):
         stem = (
             f"{stamp}-{who}-step{tags.get('step', '0')}-{tags.get('language', '')}"
             f"-{tags.get('segment', '')}-{tags.get('variant', '')}"
+            f"-{re.sub(r'[^a-zA-Z0-9]+', '', message_id)[-12:]}"  # two emails in a minute: two files
         )
         (self._folder / f"{stem}.eml").write_bytes(raw)
         (self._folder / f"{stem}.html").write_text(mail.html, encoding="utf-8")

@@ -151,3 +151,15 @@ def test_consent_given_on_another_cart_resumes_a_cart_stopped_for_want_of_it(wor
     cart = world.services.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None, "cart-1 is armed again"
     assert world.fire("cart-1", 1)["action"] == "sent"
+
+
+@pytest.mark.parametrize("second_address", ["claire@example.fr", "Claire@Example.FR"])
+def test_two_carts_abandoned_at_the_same_instant_get_one_sequence(world: World, second_address: str) -> None:
+    from tests.factories import cart_updated as updated
+
+    world.post([updated("a", T0, "cart-a"), updated("b", T0, "cart-b", email=second_address)])
+    world.clock.advance(hours=3)
+    outcomes = [world.fire("cart-a", 1), world.fire("cart-b", 1)]
+    assert sorted(o["action"] for o in outcomes) == ["sent", "stopped"]
+    assert len(world.sent_messages()) == 1
+    assert outcomes[0]["reason"] == "superseded"  # the tie goes to the greater cart id, always

@@ -132,12 +132,15 @@ class ContactStore:
         )
 
     def claim_newest(self, shop_id: str, email: str, cart_id: str, abandoned_at: datetime) -> None:
-        """``cart_id`` becomes the customer's one active sequence unless a newer cart holds it."""
+        """``cart_id`` becomes the customer's one active sequence unless a newer cart holds it.
+        Newer means a later abandonment, or the same instant and a greater cart id: a total
+        order, so two carts abandoned at once never both keep a sequence."""
         self._update(
             shop_id,
             email,
             "SET newest_cart_id = :cart, newest_at = :at",
-            "attribute_not_exists(newest_at) OR newest_at <= :at OR newest_cart_id = :cart",
+            "attribute_not_exists(newest_at) OR newest_at < :at OR newest_cart_id = :cart "
+            "OR (newest_at = :at AND newest_cart_id < :cart)",
             cart=cart_id,
             at=_ms(abandoned_at),
         )

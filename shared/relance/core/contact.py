@@ -32,12 +32,10 @@ class ContactState:
 
     def supersedes(self, cart_id: str, abandoned_at: datetime) -> bool:
         """A newer cart of the same customer took over: one sequence per customer."""
-        return (
-            self.newest_cart_id is not None
-            and self.newest_cart_id != cart_id
-            and self.newest_at is not None
-            and self.newest_at > abandoned_at
-        )
+        if self.newest_cart_id is None or self.newest_at is None or self.newest_cart_id == cart_id:
+            return False
+        # The same total order as ContactStore.claim_newest: time, then cart id.
+        return (self.newest_at, self.newest_cart_id) > (abandoned_at, cart_id)
 
     def emails_since(self, moment: datetime) -> list[datetime]:
         return sorted(at for at in self.recent_emails if at > moment)
