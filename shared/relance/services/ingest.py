@@ -16,7 +16,7 @@ from relance.core.events import CheckoutStarted, OrderPlaced, ShopEvent
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
 from relance.services.erase import was_erased
-from relance.services.updates import update_cart
+from relance.services.updates import backoff, retrying, update_cart
 from relance.wiring import Services
 
 MAX_ATTEMPTS = 5
@@ -89,7 +89,7 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
     email = event.customer.email if event.customer else None
     if email is not None and was_erased(svc, shop, str(email), event.occurred_at):
         return Applied(index, event.id, "erased")
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         event, stored = _load(svc, shop, event)
         updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
         if updated is None:
@@ -98,11 +98,14 @@ def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
             return Applied(index, event.id, "duplicate")
         armed = needs_timer(updated, shop.policy, svc.clock())
         if armed:
-            updated = _armed(svc, shop, updated)
+            updated = _with_timer(svc, shop, updated)
         try:
             saved = svc.carts.save(updated, shop.policy.retention_days)
         except ConcurrentUpdate:
+            backoff(attempt)
             continue
+        if armed:
+            _arm_timer_of(svc, shop, saved)
         new_address = stored is None or stored.customer.email != saved.customer.email
         _note_customer(svc, shop, saved, event, armed=armed, new_address=new_address)
         order = saved.order
@@ -120,32 +123,44 @@ def _finish_duplicate(svc: Services, shop: Shop, stored: Cart, event: ShopEvent)
     (a set of carts, the newest consent, the latest order, the newest cart, a marker on the
     credited cart), so a resend completes the facts and changes nothing else."""
     armed = stored.timer is not None and stored.status == "active"
+    if armed and stored.timer is not None and not stored.reminder(stored.timer.step):
+        _arm_timer_of(svc, shop, stored)
     _note_customer(svc, shop, stored, event, armed=armed, new_address=True)
     order = stored.order
     if isinstance(event, OrderPlaced) and order and not order.recovered and not order.credited_elsewhere:
         _credit_same_customer(svc, shop, stored, event)
 
 
-def _armed(svc: Services, shop: Shop, cart: Cart) -> Cart:
-    """``cart`` with a timer for its next step, created before the cart is written: a timer
-    without its cart stops harmlessly, a cart marked as armed without its timer would never
-    be reminded. Arming is idempotent, so a retried write arms nothing twice."""
+def _with_timer(svc: Services, shop: Shop, cart: Cart) -> Cart:
+    """``cart`` with a timer for its next step, to be written; the schedule is created only
+    once that write won (:func:`_arm_timer_of`), so that of many racing events one arms."""
     step = cart.next_step
     due = due_at(cart, shop.policy, step)
-    svc.timers.arm(shop.shop_id, cart.cart_id, step, due)
     return cart.model_copy(
         update={"timer": Timer(step=step, due_at=due), "eligible_at": cart.eligible_at or svc.clock()}
     )
+
+
+def _arm_timer_of(svc: Services, shop: Shop, cart: Cart) -> None:
+    """Create the schedule the stored cart names. Idempotent (the schedule's name is its cart,
+    step and due time); if it fails, the API answers 5xx, the shop resends, and the resend
+    (a duplicate) arms it again (:func:`_finish_duplicate`): never a cart marked as
+    followed up without its timer."""
+    timer = cart.timer
+    if timer is not None and cart.status == "active":
+        retrying(lambda: svc.timers.arm(shop.shop_id, cart.cart_id, timer.step, timer.due_at))
 
 
 def _rearm_other_carts(svc: Services, shop: Shop, email: str, but: str) -> None:
     """Consent given on one cart: the address's other carts stopped for want of it resume."""
 
     def rearmed(cart: Cart) -> Cart | None:
-        return _armed(svc, shop, cart) if needs_timer(cart, shop.policy, svc.clock()) else None
+        return _with_timer(svc, shop, cart) if needs_timer(cart, shop.policy, svc.clock()) else None
 
     for cart_id in svc.contacts.cart_ids(shop.shop_id, email) - {but}:
-        update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
+        saved = update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
+        if saved is not None:
+            _arm_timer_of(svc, shop, saved)
 
 
 def _note_customer(
