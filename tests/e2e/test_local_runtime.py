@@ -238,3 +238,20 @@ def test_a_route_the_template_does_not_declare_is_404_as_on_api_gateway(runtime:
             urllib.request.urlopen(request, timeout=10)  # noqa: S310
         assert answer.value.code == 404
         assert json.loads(answer.value.read()) == {"message": "Not Found"}
+
+
+def test_the_reports_count_exactly_the_emails_in_the_outbox(demo_run: DemoRun) -> None:
+    import csv
+
+    days = sorted((demo_run.out / "reports/kpis/shop=maison-lumiere").glob("date=*"))
+
+    def total(name: str, column: str) -> int:
+        count = 0
+        for day in days:
+            with (day / name).open(encoding="utf-8") as rows:
+                count += sum(int(row[column] or 0) for row in csv.DictReader(rows))
+        return count
+
+    outbox = len(list((demo_run.out / "outbox").glob("*.eml")))
+    assert outbox > 0
+    assert total("kpis.csv", "emails_sent") == total("carts.csv", "emails_sent") == outbox

@@ -177,3 +177,15 @@ def test_unsubscribes_are_counted_by_step() -> None:
     kpis = cohort(cart("left", steps=(1, 2), feedback={2: ("delivery", "unsubscribe")}))
     assert kpis.row()["unsubscribed"] == 1 and kpis.row()["unsubscribe_rate"] == "0.5000"
     assert [r["unsubscribed"] for r in kpis.step_rows()] == [0, 1]
+
+
+def test_an_email_counts_even_when_the_customer_came_back_and_bought_within_hours() -> None:
+    # Step 1 went out; the customer came back (the clock restarted) and bought 1 h later,
+    # an order not credited to the email: the email still happened and must be counted.
+    emailed = cart("came-back", steps=(1,))
+    order = RecordedOrder(order_id="o", amount=Decimal("40.00"), currency="EUR",
+                          placed_at=emailed.abandoned_at + H, credited_step=None)  # fmt: skip
+    bought = emailed.model_copy(update={"status": "ordered", "order": order})
+    kpis = cohort(bought)
+    assert kpis.row()["emails_sent"] == 1
+    assert fact_row(bought, POLICY)["emails_sent"] == 1

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from relance.core.cart import Cart
 from relance.core.costs import incentive_cost
-from relance.core.kpis import was_abandoned
+from relance.core.kpis import emailed_steps, was_abandoned
 from relance.core.policy import ShopPolicy
 from relance.core.segments import value_segment
 
@@ -39,7 +39,7 @@ def customer_type(cart: Cart) -> str:
 
 
 def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
-    sent = [r for r in cart.reminders if r.message_id]
+    sent = emailed_steps(cart)
     feedback = {kind for r in sent for kind in r.feedback}
     order = cart.order
     before_order = [r.claimed_at for r in sent if order is not None and r.claimed_at <= order.placed_at]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from relance.core.cart import Cart
+from relance.core.cart import Cart, Reminder
 from relance.core.costs import cost_columns, incentive_cost
 from relance.core.incrementality import Group, lift_columns
 from relance.core.money import plain_amount
@@ -28,6 +28,12 @@ STEP_COLUMNS = (
     "shop_id", "cohort_date", "currency", "step", "variant", "sent", *COUNTED_AS.values(),
     "recovered_orders", "recovered_revenue",
 )  # fmt: skip
+
+
+def emailed_steps(cart: Cart) -> list[Reminder]:
+    """The steps that went out as emails: with SES's id, or unconfirmed (SES's answer was
+    lost: counted as sent, as the customer most likely got it)."""
+    return [r for r in cart.reminders if not r.held_out and (r.message_id or r.unconfirmed)]
 
 
 def was_abandoned(cart: Cart, policy: ShopPolicy) -> bool:
@@ -77,11 +83,13 @@ class CohortKpis:
         self.carts += 1
         self.events += len(cart.seen_event_ids)
         self.margin_rate, self.usd_rate = policy.margin_rate, policy.usd_rate
-        if not was_abandoned(cart, policy):
+        sent = emailed_steps(cart)
+        # A cart that got an email was abandoned when it got it, even if the customer came
+        # back and bought within hours since: its emails count (they match the outbox).
+        if not was_abandoned(cart, policy) and not sent:
             return
         self.abandoned += 1
         self.eligible += cart.eligible_at is not None
-        sent = [r for r in cart.reminders if r.message_id]
         self.reminded += bool(sent)
         self.holdout_carts += any(r.held_out for r in cart.reminders)
         for reminder in sent:
