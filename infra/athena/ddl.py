@@ -20,11 +20,11 @@ COUNTS = {
     "carts", "abandoned", "eligible", "reminded", "emails_sent", "emails_sent_step1",
     "emails_sent_step2", "emails_sent_step3", "delivered", "opened", "clicked", "bounced",
     "complained", "recovered_orders", "natural_orders", "holdout_carts", "holdout_orders",
-    "step", "sent", "last_step_sent", "credited_step",
+    "step", "sent", "last_step_sent", "credited_step", "later_orders",
 }  # fmt: skip
 MONEY = {
     "recovered_revenue", "natural_revenue", "revenue_per_recipient", "holdout_revenue",
-    "incremental_revenue", "net_recovered_margin", "cart_total", "order_amount",
+    "incremental_revenue", "net_recovered_margin", "cart_total", "order_amount", "later_orders_amount",
 }  # fmt: skip
 RATES = {
     "recovery_rate", "post_click_conversion_rate", "bounce_rate", "complaint_rate",

@@ -200,7 +200,9 @@ CREATE EXTERNAL TABLE IF NOT EXISTS relance_carts_raw (
   attribution string,
   credited_cart_id string,
   minutes_to_recovery string,
-  minutes_since_last_email string
+  minutes_since_last_email string,
+  later_orders string,
+  later_orders_amount string
 )
 PARTITIONED BY (shop string, `date` string)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
@@ -375,6 +377,8 @@ SELECT
   attribution,
   credited_cart_id,
   CAST(NULLIF(minutes_to_recovery, '') AS DOUBLE) AS minutes_to_recovery,
-  CAST(NULLIF(minutes_since_last_email, '') AS DOUBLE) AS minutes_since_last_email
+  CAST(NULLIF(minutes_since_last_email, '') AS DOUBLE) AS minutes_since_last_email,
+  CAST(later_orders AS BIGINT) AS later_orders,
+  CAST(NULLIF(later_orders_amount, '') AS DECIMAL(18, 4)) AS later_orders_amount
 FROM relance_carts_raw
 WHERE "$path" LIKE '%/carts.csv';

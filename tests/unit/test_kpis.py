@@ -189,3 +189,17 @@ def test_an_email_counts_even_when_the_customer_came_back_and_bought_within_hour
     kpis = cohort(bought)
     assert kpis.row()["emails_sent"] == 1
     assert fact_row(bought, POLICY)["emails_sent"] == 1
+
+
+def test_a_second_order_through_the_same_cart_is_kept_and_reported() -> None:
+    from tests.factories import order_placed
+
+    first = apply_event(cart("c"), parsed(order_placed("o1", T0 + 5 * H, "c", "80.00")))
+    assert first is not None
+    second = apply_event(first, parsed({**order_placed("o2", T0 + 9 * H, "c", "30.00"), "order_id": "B-2"}))
+    assert second is not None and [o.order_id for o in second.later_orders] == ["B-2"]
+    resent = apply_event(second, parsed({**order_placed("o3", T0 + 9 * H, "c", "30.00"), "order_id": "B-2"}))
+    assert resent is not None and len(resent.later_orders) == 1  # the same order again: kept once
+    row = fact_row(second, POLICY)
+    assert row["later_orders"] == 1 and row["later_orders_amount"] == "30.00"
+    assert second.order is not None and second.order.order_id == "order-o1"

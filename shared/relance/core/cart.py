@@ -69,6 +69,9 @@ class Cart(_State):
     """The checkout ids announced for this cart (the index items erasure must remove)."""
     emptied_at: datetime | None = None
     order: RecordedOrder | None = None
+    later_orders: tuple[RecordedOrder, ...] = ()
+    """Orders placed through this cart after its first one (a cart restored and bought again):
+    natural returns, kept and reported, never credited to a reminder."""
     reminders: tuple[Reminder, ...] = ()
     timer: Timer | None = None
     eligible_at: datetime | None = None
@@ -140,7 +143,11 @@ def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, objec
         }
     if isinstance(event, OrderPlaced):
         if cart.order is not None:
-            return {}
+            known = {cart.order.order_id, *(o.order_id for o in cart.later_orders)}
+            if event.order_id in known:
+                return {}  # the same order, resent under another event id
+            later = recorded_order(event, None, "cart")
+            return {"later_orders": (*cart.later_orders, later)[-MAX_LATER_ORDERS:]}
         order = recorded_order(event, credited_reminder(cart.reminders, at, window), "cart")
         return {"status": "ordered", "order": order, "timer": None}
     if isinstance(event, CartEmptied):
@@ -149,6 +156,9 @@ def _changes(cart: Cart, event: ShopEvent, window: timedelta) -> dict[str, objec
         return {"status": "emptied", "emptied_at": _latest(cart.emptied_at, at), "timer": None}
     assert isinstance(event, CustomerIdentified | ConsentChanged)
     return {}
+
+
+MAX_LATER_ORDERS = 20
 
 
 def _items_total(event: CartUpdated) -> Decimal:

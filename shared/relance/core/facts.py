@@ -6,6 +6,7 @@ No personal data: the customer appears only as prospect or returning and by sour
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from relance.core.cart import Cart
 from relance.core.costs import incentive_cost
@@ -20,7 +21,7 @@ FACT_COLUMNS = (
     "flagged_for_call", "incentive_code", "incentive_cost", "order_id", "order_amount",
     "recovered", "holdout", "credited_step", "credited_variant", "credit_reason", "attribution",
     "credited_cart_id", "minutes_to_recovery",
-    "minutes_since_last_email",
+    "minutes_since_last_email", "later_orders", "later_orders_amount",
 )  # fmt: skip
 
 
@@ -83,5 +84,9 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         else "",
         "minutes_since_last_email": _minutes(order.placed_at, max(before_order))
         if before_order and order
+        else "",
+        "later_orders": len(cart.later_orders),
+        "later_orders_amount": str(sum((o.amount for o in cart.later_orders), Decimal(0)))
+        if cart.later_orders
         else "",
     }
