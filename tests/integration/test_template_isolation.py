@@ -29,6 +29,8 @@ HOSTILE = {
     "recursive macro": "{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f('x') }}",
     "a padding method": "{{ 'x'.center(1000000000) }}",
     "a format width": "{{ '{:>1000000000}'.format(1) }}",
+    "a %-format width": "{{ '%0999999999d' % 1 }}",
+    "a join that multiplies": "{% set s = 'y' * 9000 %}{{ s|list|join(s) }}",
     "a padding filter": "{{ 'x'|center(1000000000) }}",
     "three nested loops": "{% for a in items %}{% for b in items %}{% for c in items %}{% endfor %}"
                           "{% endfor %}{% endfor %}",

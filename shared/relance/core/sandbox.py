@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import nodes, pass_eval_context
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -60,6 +60,21 @@ def _bounded_range(*arguments: int) -> range:
     return numbers
 
 
+def _bounded_join(join: Callable[..., Any]) -> Callable[..., Any]:
+    """``join``, refused before it runs when its result would pass :data:`MAX_OUTPUT_CHARS`
+    (a 100 KB literal split into a list and joined with itself is 10 GB)."""
+
+    @pass_eval_context
+    def bounded(context: Any, value: Any, separator: str = "", attribute: Any = None) -> Any:
+        items = list(value)
+        size = sum(len(str(item)) for item in items) + len(str(separator)) * max(len(items) - 1, 0)
+        if size > MAX_OUTPUT_CHARS:
+            raise TemplateLimit(f"join() beyond {MAX_OUTPUT_CHARS} characters")
+        return join(context, items, separator, attribute)
+
+    return bounded
+
+
 def _size(value: Any) -> int:
     if isinstance(value, str):
         return len(value)
@@ -71,11 +86,12 @@ def _size(value: Any) -> int:
 class ShopSandbox(ImmutableSandboxedEnvironment):
     """The environment of a shop's templates; :func:`check_source` runs before each compile."""
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters = {name: f for name, f in self.filters.items() if name in SAFE_FILTERS}
+        self.filters["join"] = _bounded_join(self.filters["join"])
         self.globals = {"range": _bounded_range, "dict": dict}
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -85,6 +101,8 @@ class ShopSandbox(ImmutableSandboxedEnvironment):
             raise TemplateLimit(f"repetition beyond {MAX_REPEAT_CHARS} characters")
         if operator == "*" and isinstance(left, int) and _size(right) * left > MAX_REPEAT_CHARS:
             raise TemplateLimit(f"repetition beyond {MAX_REPEAT_CHARS} characters")
+        if operator == "%" and isinstance(left, str):  # '%0999999999d' % 1 is a gigabyte
+            raise TemplateLimit("%-formatting of strings is not allowed in a shop template")
         if operator == "+" and _size(left) + _size(right) > MAX_OUTPUT_CHARS:
             raise TemplateLimit(f"strings beyond {MAX_OUTPUT_CHARS} characters")
         return super().call_binop(context, operator, left, right)
