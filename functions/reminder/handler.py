@@ -7,22 +7,14 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
 
 from relance.adapters.errors import MailRejected
+from relance.adapters.scheduler import TimerFired
 from relance.services.remind import run_step
 from relance.wiring import services
 
 logger = Logger(service="reminder")
 metrics = Metrics(service="reminder")
-
-
-class TimerFired(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    shop_id: str
-    cart_id: str
-    step: int = Field(ge=1, le=3)
 
 
 @logger.inject_lambda_context(correlation_id_path="cart_id", clear_state=True)

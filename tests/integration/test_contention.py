@@ -3,11 +3,11 @@ one schedule per step, armed only by the write that won."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
+from relance.adapters.scheduler import TimerFired
 from relance.core.batch import parse_batch
 from relance.services.ingest import apply
 from tests.conftest import T0, World
@@ -39,5 +39,5 @@ def test_a_write_that_loses_a_race_arms_no_timer(world: World, monkeypatch: pyte
     assert len(schedules) == 1, [s["Name"] for s in schedules]
     cart = svc.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None
-    payload = json.loads(schedules[0]["Target"]["Input"])
-    assert payload["due_at"] == cart.timer.due_at.isoformat()  # the schedule the stored cart names
+    payload = TimerFired.model_validate_json(schedules[0]["Target"]["Input"])
+    assert payload.due_at == cart.timer.due_at  # the schedule the stored cart names

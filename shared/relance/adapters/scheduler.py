@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict, Field
 
 from relance.adapters.errors import TimerError, error_code
 
@@ -45,6 +46,18 @@ def at_expression(moment: datetime) -> str:
     return f"at({moment.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S')})"
 
 
+class TimerFired(BaseModel):
+    """What a schedule hands the reminder function: written here, read by its handler."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    shop_id: str
+    cart_id: str
+    step: int = Field(ge=1, le=3)
+    due_at: datetime | None = None
+    """When the step was due (absent from schedules created before it was added)."""
+
+
 @dataclass(frozen=True)
 class TimerTarget:
     function_arn: str
@@ -62,7 +75,8 @@ class ReminderTimers:
     def arm(self, shop_id: str, cart_id: str, step: int, due: datetime) -> datetime:
         """Create the schedule for ``step`` (idempotent); return when it will fire."""
         fires_at = fire_time(due, self._clock())
-        payload = {"shop_id": shop_id, "cart_id": cart_id, "step": step, "due_at": due.isoformat()}
+        fired = TimerFired(shop_id=shop_id, cart_id=cart_id, step=step, due_at=due)
+        payload = fired.model_dump(mode="json")
         name, expression = schedule_name(shop_id, cart_id, step, due), at_expression(fires_at)
         try:
             self._client.create_schedule(
@@ -81,16 +95,16 @@ class ReminderTimers:
                 },
             )
         except ClientError as error:
-            if error_code(error) != "ConflictException" or not self._same(name, payload):
+            if error_code(error) != "ConflictException" or not self._same(name, fired):
                 raise TimerError(f"{error_code(error)} arming step {step}") from error
         return fires_at
 
-    def _same(self, name: str, payload: dict[str, Any]) -> bool:
+    def _same(self, name: str, fired: TimerFired) -> bool:
         """A conflict is success only when the schedule there is this very timer (same target,
         same cart, step and due time; its firing time may differ by when it was armed)."""
         existing = self._client.get_schedule(Name=name, GroupName=self._group)
         target = existing.get("Target", {})
         return bool(
             target.get("Arn") == self._target.function_arn
-            and json.loads(target.get("Input") or "null") == payload
+            and TimerFired.model_validate_json(target.get("Input") or "{}") == fired
         )

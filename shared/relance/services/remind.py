@@ -14,7 +14,7 @@ from relance.core.shop import Shop
 from relance.services.manual_call import flag_for_call
 from relance.services.outcome import ReminderOutcome
 from relance.services.sending import finish_sent_step, send_step
-from relance.services.updates import update_cart
+from relance.services.updates import backoff, update_cart
 from relance.wiring import Services
 
 MAX_ATTEMPTS = 5
@@ -24,7 +24,7 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
     shop = svc.shops.get(shop_id)
     if shop is None:
         return ReminderOutcome("stopped", step, "unknown_shop")
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         cart = svc.carts.get(shop_id, cart_id)
         if cart is None:
             return ReminderOutcome("stopped", step, "unknown_cart")
@@ -49,7 +49,8 @@ def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOu
                 cart, flagged = flag_for_call(svc, shop, cart)
             outcome = replace(send_step(svc, shop, cart, decision, contact), flagged=flagged)
         except ConcurrentUpdate:
-            continue  # the cart changed under us: reload and decide again
+            backoff(attempt)  # the cart changed under us: reload and decide again
+            continue
         if outcome.next_step_from is not None:
             arm_next(svc, shop, outcome.next_step_from, step + 1)
         if outcome.retry_at is not None:
