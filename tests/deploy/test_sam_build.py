@@ -90,3 +90,16 @@ class _IgnoreTags(yaml.SafeLoader):
 
 
 _IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def test_the_layer_is_built_from_the_hashed_lock_of_every_requirement() -> None:
+    import re
+
+    lock = (ROOT / "shared" / "requirements.lock").read_text()
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==\S+ \\\n((?:    --hash=sha256:\w+.*\n)+)", lock, re.M)
+    pinned = {name.lower().replace("_", "-") for name, _ in pins}
+    lines = (ROOT / "shared" / "requirements.txt").read_text().splitlines()
+    wanted = {re.split(r"[>=<\[ ]", line, maxsplit=1)[0].lower() for line in lines if line and line[0] != "#"}
+    assert wanted and wanted <= pinned, wanted - pinned
+    assert len(pins) == lock.count("=="), "every pin carries its hashes"
+    assert "--require-hashes" in (ROOT / "infra" / "build" / "Makefile").read_text()
