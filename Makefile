@@ -23,8 +23,9 @@ demo: $(STAMP) ## simulate a week of a shop on embedded AWS; emails in out/outbo
 serve: $(STAMP) ## serve the API on 127.0.0.1:8080 for manual tries (see README)
 	$(BIN)/python -m infra.local serve
 
-test: $(STAMP) browser ## the whole suite: lint, types, template lint, unit, integration, end-to-end
+test: $(STAMP) browser ## the whole suite: lint, format, types, template lint, unit, integration, end-to-end
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared functions infra
 	$(BIN)/python -m pytest -n 2
 

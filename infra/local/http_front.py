@@ -112,7 +112,11 @@ class ApiFront:
                     route_key, parameters = route
                     headers = dict(self.headers)
                     event = http_api_event(
-                        self.command, self.path, headers, body, route_key=route_key,
+                        self.command,
+                        self.path,
+                        headers,
+                        body,
+                        route_key=route_key,
                         path_parameters=parameters,
                     )
                     answer = front._handler(event, None)

@@ -53,7 +53,7 @@ class Stack:
         return self._truth(self.template["Conditions"][name])
 
     def _truth(self, node: Any) -> bool:
-        (function, arguments), = node.items()
+        ((function, arguments),) = node.items()
         if function == "Condition":
             return self.condition(arguments)
         if function == "Fn::Not":

@@ -21,7 +21,11 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_dir = tmp_path_factory.mktemp("sam") / "build"
     result = subprocess.run(
         ["make", "--no-print-directory", "build", f"BUILD_DIR={build_dir}"],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=900,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return build_dir
@@ -80,7 +84,9 @@ def test_the_trimmed_locale_data_still_formats_french_and_english(build: Path) -
     layer = str(build / "SharedLayer" / "python")
     result = subprocess.run(
         [sys.executable, "-c", f"import sys; sys.path.insert(0, {layer!r})\n" + script, layer],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.splitlines() == ["1\u202f234,50\xa0€ £12.00", "fr US", "de unknown"]
 

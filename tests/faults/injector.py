@@ -32,6 +32,8 @@ def function_running() -> Iterator[None]:
         yield
     finally:
         _IN_FUNCTION.reset(token)
+
+
 _THROTTLING = {"dynamodb": "ProvisionedThroughputExceededException", "sesv2": "TooManyRequestsException"}
 
 

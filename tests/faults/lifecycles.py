@@ -83,8 +83,12 @@ def a_bounce(run: Run) -> None:
     bounced = run.message_ids()
     for message_id in bounced:
         at = platform.world.clock.now.isoformat()
-        mail = {"messageId": message_id, "timestamp": at, "destination": [run.address],
-                "tags": {"ses:configuration-set": [platform.world.services.settings.SES_CONFIGURATION_SET]}}
+        mail = {
+            "messageId": message_id,
+            "timestamp": at,
+            "destination": [run.address],
+            "tags": {"ses:configuration-set": [platform.world.services.settings.SES_CONFIGURATION_SET]},
+        }
         bounce = {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": run.address}],
                   "timestamp": at}  # fmt: skip
         platform.ses_event("Email Bounced", {"eventType": "Bounce", "mail": mail, "bounce": bounce})

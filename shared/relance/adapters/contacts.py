@@ -179,7 +179,10 @@ class ContactStore:
                 "recent_emails = list_append(if_not_exists(recent_emails, :empty), :sent)",
                 ConditionExpression="attribute_not_exists(recent_emails) OR NOT contains(recent_emails, :at)",
                 ExpressionAttributeValues={
-                    ":cart": cart_id, ":at": _ms(at), ":empty": [], ":sent": [_ms(at)]
+                    ":cart": cart_id,
+                    ":at": _ms(at),
+                    ":empty": [],
+                    ":sent": [_ms(at)],
                 },
                 ReturnValues="UPDATED_NEW",
             )
