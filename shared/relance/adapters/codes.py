@@ -18,6 +18,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from relance.adapters.errors import error_code
+from relance.adapters.pages import query_pages
 
 _CANDIDATES = 5
 _ROUNDS = 20
@@ -67,17 +68,11 @@ class CodePool:
         return None if item is None else str(item["cart_id"])
 
     def free_count(self, shop_id: str) -> int:
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key("pk").eq(f"CODES#{shop_id}#free"),
-            "Select": "COUNT",
-        }
-        count = 0
-        while True:
-            page = self._table.query(**query)
-            count += int(page["Count"])
-            if "LastEvaluatedKey" not in page:
-                return count
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        free = Key("pk").eq(f"CODES#{shop_id}#free")
+        return sum(
+            int(page["Count"])
+            for page in query_pages(self._table, KeyConditionExpression=free, Select="COUNT")
+        )
 
     def take(self, shop_id: str, cart_id: str, at: datetime) -> str | None:
         """One free code, now issued to ``cart_id``; ``None`` when the pool is empty."""

@@ -21,6 +21,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from relance.adapters.errors import ConcurrentUpdate, error_code
+from relance.adapters.pages import query_pages
 from relance.core.cart import Cart
 from relance.core.shop import Shop
 
@@ -73,18 +74,11 @@ class CartStore:
     def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]:
         """Carts abandoned on ``day`` (UTC), page by page: memory stays bounded."""
         now = self._clock()
-        query: dict[str, Any] = {
-            "IndexName": DAY_INDEX,
-            "KeyConditionExpression": Key("gsi1pk").eq(f"DAY#{shop_id}#{day.isoformat()}"),
-        }
-        while True:
-            page = self._table.query(**query)
+        day_key = Key("gsi1pk").eq(f"DAY#{shop_id}#{day.isoformat()}")
+        for page in query_pages(self._table, IndexName=DAY_INDEX, KeyConditionExpression=day_key):
             for item in page.get("Items", []):
                 if not _expired(item, now):
                     yield Cart.model_validate_json(item["doc"])
-            if "LastEvaluatedKey" not in page:
-                return
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 class ShopStore:
@@ -128,14 +122,8 @@ class ShopStore:
         self._table.put_item(Item={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES", "templates": templates})
 
     def shop_ids(self) -> list[str]:
-        ids: list[str] = []
-        query: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq("SHOPS")}
-        while True:
-            page = self._table.query(**query)
-            ids.extend(str(item["sk"]) for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return ids
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        pages = query_pages(self._table, KeyConditionExpression=Key("pk").eq("SHOPS"))
+        return [str(item["sk"]) for page in pages for item in page.get("Items", [])]
 
 
 @dataclass(frozen=True)
