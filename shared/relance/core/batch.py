@@ -9,22 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import TypeAdapter, ValidationError
 
-from relance.core.events import (
-    AcquisitionSource,
-    CartEmptied,
-    CartItem,
-    CartUpdated,
-    CheckoutStarted,
-    ConsentChanged,
-    CustomerIdentified,
-    CustomerInfo,
-    OrderPlaced,
-    ShopEvent,
-)
+from relance.core.events import AcquisitionSource, CartItem, CustomerInfo, ShopEvent
 
 MAX_EVENTS_PER_REQUEST = 100
 
@@ -42,7 +31,7 @@ EVENT_TYPES = frozenset(
 
 
 def _field_names() -> frozenset[str]:
-    events = (CartUpdated, CheckoutStarted, OrderPlaced, CartEmptied, CustomerIdentified, ConsentChanged)
+    events = get_args(get_args(ShopEvent)[0])  # the members of the discriminated union
     models = (*events, CartItem, CustomerInfo, AcquisitionSource)
     return frozenset(name for model in models for name in model.model_fields)
 
