@@ -163,3 +163,29 @@ def test_two_carts_abandoned_at_the_same_instant_get_one_sequence(world: World, 
     assert sorted(o["action"] for o in outcomes) == ["sent", "stopped"]
     assert len(world.sent_messages()) == 1
     assert outcomes[0]["reason"] == "superseded"  # the tie goes to the greater cart id, always
+
+
+def test_a_failed_arm_of_a_resumed_cart_never_leaves_it_marked_without_its_timer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relance.adapters.errors import TimerError
+
+    with_policy(world, consent_mode="eu")
+    world.post([cart_updated("a", T0, "cart-1")])
+    world.clock.advance(hours=3)
+    assert world.fire("cart-1", 1)["reason"] == "no_consent"
+    given = simple("consent_changed", "c", world.clock(), "newsletter-form")
+    given["customer"] = {"email": "claire@example.fr", "marketing_consent": True}
+
+    def failing(*_: Any, **__: Any) -> Any:
+        raise TimerError("injected")
+
+    monkeypatch.setattr(world.services.timers, "arm", failing)
+    with pytest.raises(TimerError):
+        world.post([given])
+    monkeypatch.undo()
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.timer is None  # not marked: the next event can arm it
+    assert world.post([given])[0] == 202  # the shop's resend
+    cart = world.services.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.timer is not None and world.schedules()

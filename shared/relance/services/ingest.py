@@ -46,8 +46,9 @@ def authenticate(
     *,
     allow_suspended: bool = False,
 ) -> Shop:
-    """The shop whose secret signed ``body``. Every failure raises the same :class:`AuthError`
-    to the client (its ``detail`` is for the logs): an unknown shop looks like a bad signature."""
+    """The shop whose secret signed ``body``. Every failure raises :class:`AuthError`, whose
+    ``reason`` goes to the logs only: the client gets one text, so an unknown shop looks like
+    a bad signature."""
     if not shop_id or not re.match(SHOP_ID_PATTERN, shop_id):
         raise AuthError("missing or malformed X-Relance-Shop header")
     now = svc.clock()
@@ -122,9 +123,10 @@ def _finish_duplicate(svc: Services, shop: Shop, stored: Cart, event: ShopEvent)
     answered 5xx, the shop resent). Redo what follows that write; each write is idempotent
     (a set of carts, the newest consent, the latest order, the newest cart, a marker on the
     credited cart), so a resend completes the facts and changes nothing else."""
-    armed = stored.timer is not None and stored.status == "active"
-    if armed and stored.timer is not None and not stored.reminder(stored.timer.step):
-        _arm_timer_of(svc, shop, stored)
+    timer = stored.timer
+    armed = timer is not None and stored.status == "active"
+    if timer is not None and stored.reminder(timer.step) is None:
+        _arm_timer_of(svc, shop, stored)  # (it arms nothing for a closed cart)
     _note_customer(svc, shop, stored, event, armed=armed, new_address=True)
     order = stored.order
     if isinstance(event, OrderPlaced) and order and not order.recovered and not order.credited_elsewhere:
@@ -152,15 +154,22 @@ def _arm_timer_of(svc: Services, shop: Shop, cart: Cart) -> None:
 
 
 def _rearm_other_carts(svc: Services, shop: Shop, email: str, but: str) -> None:
-    """Consent given on one cart: the address's other carts stopped for want of it resume."""
+    """Consent given on one cart: the address's other carts stopped for want of it resume.
+
+    Here the schedule is created before the write, unlike for the event's own cart: a resend
+    of this event completes only the event's cart (:func:`_finish_duplicate`), so a failure
+    between the write and the arm would leave another cart marked as followed up without its
+    timer. A timer whose write lost stops harmlessly when it fires."""
 
     def rearmed(cart: Cart) -> Cart | None:
-        return _with_timer(svc, shop, cart) if needs_timer(cart, shop.policy, svc.clock()) else None
+        if not needs_timer(cart, shop.policy, svc.clock()):
+            return None
+        timed = _with_timer(svc, shop, cart)
+        _arm_timer_of(svc, shop, timed)
+        return timed
 
     for cart_id in svc.contacts.cart_ids(shop.shop_id, email) - {but}:
-        saved = update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
-        if saved is not None:
-            _arm_timer_of(svc, shop, saved)
+        update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
 
 
 def _note_customer(
