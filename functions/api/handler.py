@@ -3,7 +3,6 @@ come from the layer's routers. Authentication, parsing and rules live in the lay
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -49,8 +48,7 @@ def _conflict(_: ConcurrentUpdate) -> Response[str]:
 def _unavailable(_: SecretStoreUnavailable) -> Response[str]:
     metrics.add_metric(name="SecretStoreUnavailable", unit=MetricUnit.Count, value=1)
     body = {"error": "unavailable", "reason": "could not check the credentials now; retry shortly"}
-    return Response(status_code=503, content_type="application/json", body=json.dumps(body),
-                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})  # fmt: skip
+    return json_response(503, body, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 @app.exception_handler(ShopSuspended)

@@ -64,11 +64,13 @@ def render(templates: Environment, context: dict[str, Any]) -> RenderedEmail:
     """The email; a shop's own templates (:class:`ShopSandbox`) each get a private copy of
     the context and a bounded render, so nothing they do reaches another render."""
 
+    shop_made = isinstance(templates, ShopSandbox)
+    private = _private_copy(context) if shop_made else context
+
     def part(name: str) -> str:
         template = templates.get_template(name)
-        if not isinstance(templates, ShopSandbox):
+        if not shop_made:
             return template.render(context)
-        private = _private_copy(context)
         return bounded_render(lambda: template.generate(private))
 
     html = part("reminder.html")

@@ -84,7 +84,7 @@ def _size(value: Any) -> int:
 
 
 class ShopSandbox(ImmutableSandboxedEnvironment):
-    """The environment of a shop's templates; :func:`check_source` runs before each compile."""
+    """The environment of a shop's templates; :func:`check_tree` runs on each parse."""
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
 

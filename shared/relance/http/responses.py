@@ -24,8 +24,10 @@ metrics = Metrics(service="api")
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
-def json_response(status: int, body: dict[str, Any]) -> Response[str]:
-    return Response(status_code=status, content_type="application/json", body=json.dumps(body))
+def json_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status, content_type="application/json", body=json.dumps(body), headers=headers
+    )
 
 
 def html_response(status: int, body: str) -> Response[str]:

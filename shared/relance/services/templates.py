@@ -68,7 +68,7 @@ def check_templates(shop: Shop, overrides: dict[str, str]) -> Environment:
     except Exception as error:  # any failure of a shop's code is a refusal, never a 500
         raise TemplateRejected(_culprit(overrides, error), str(error)) from None
     for language, returning, high in _SAMPLE_KINDS:
-        cart = sample_cart(shop.shop_id, language, returning=bool(returning), high=bool(high))
+        cart = sample_cart(shop.shop_id, language, returning=returning, high=high)
         for step in range(1, shop.policy.steps + 1):
             context = email_context(shop, cart, step, SAMPLE_NOW, links=SAMPLE_LINKS)
             try:
@@ -88,7 +88,8 @@ def check_templates(shop: Shop, overrides: dict[str, str]) -> Environment:
 
 
 _LANGUAGES: tuple[Language, ...] = ("fr", "en")
-_SAMPLE_KINDS = [(lang, returning, high) for lang in _LANGUAGES for returning in (0, 1) for high in (0, 1)]
+_BOTH = (False, True)
+_SAMPLE_KINDS = [(lang, returning, high) for lang in _LANGUAGES for returning in _BOTH for high in _BOTH]
 
 
 def _culprit(overrides: dict[str, str], error: Exception) -> str:
