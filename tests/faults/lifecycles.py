@@ -9,7 +9,7 @@ from __future__ import annotations
 import email
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import Message
 from typing import Any
 
@@ -51,50 +51,55 @@ def _cart(run: Run) -> dict[str, Any]:
     return cart_updated("e-cart", T0, run.cart_id, email=run.address, first_name="Claire")
 
 
-def three_emails(run: Run) -> None:
+END = T0.replace(day=T0.day + 8)
+"""Past the last step of any preset: every run goes this far."""
+
+
+def _interrupted(run: Run, until: datetime, interrupt: Callable[[Platform], bool]) -> None:
+    """The cart, its emails up to ``until``, then ``interrupt`` (an order, an erasure, a
+    bounce): once it was accepted, no email may follow."""
     platform = run.platform
     platform.post([_cart(run)])
-    platform.run_until(T0.replace(day=T0.day + 8))
+    platform.run_until(until)
+    if interrupt(platform):
+        run.stop_after = len(run.emails())
+    platform.run_until(END)
+
+
+def three_emails(run: Run) -> None:
+    run.platform.post([_cart(run)])
+    run.platform.run_until(END)
 
 
 def order_after_email_two(run: Run) -> None:
-    platform = run.platform
-    platform.post([_cart(run)])
-    platform.run_until(T0.replace(day=T0.day + 1, hour=18))
-    ordered_at = platform.world.clock.now
-    if platform.post([order_placed("e-order", ordered_at, run.cart_id, "59.00")]) < 500:
-        run.stop_after = len(run.emails())
-    platform.run_until(T0.replace(day=T0.day + 8))
+    def order(platform: Platform) -> bool:
+        placed = order_placed("e-order", platform.world.clock.now, run.cart_id, "59.00")
+        return platform.post([placed]) < 500
+
+    _interrupted(run, T0.replace(day=T0.day + 1, hour=18), order)
 
 
 def erase_with_a_timer_pending(run: Run) -> None:
-    platform = run.platform
-    platform.post([_cart(run)])
-    platform.run_until(T0.replace(hour=T0.hour + 4))
-    if platform.request("POST", "/v1/erase", {"email": run.address}) < 500:
-        run.stop_after = len(run.emails())
-    platform.run_until(T0.replace(day=T0.day + 8))
+    def erase(platform: Platform) -> bool:
+        return platform.request("POST", "/v1/erase", {"email": run.address}) < 500
+
+    _interrupted(run, T0.replace(hour=T0.hour + 4), erase)
 
 
 def a_bounce(run: Run) -> None:
-    platform = run.platform
-    platform.post([_cart(run)])
-    platform.run_until(T0.replace(hour=T0.hour + 4))
-    bounced = run.message_ids()
-    for message_id in bounced:
-        at = platform.world.clock.now.isoformat()
-        mail = {
-            "messageId": message_id,
-            "timestamp": at,
-            "destination": [run.address],
-            "tags": {"ses:configuration-set": [platform.world.services.settings.SES_CONFIGURATION_SET]},
-        }
-        bounce = {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": run.address}],
-                  "timestamp": at}  # fmt: skip
-        platform.ses_event("Email Bounced", {"eventType": "Bounce", "mail": mail, "bounce": bounce})
-    if bounced and not platform.dead_letters:
-        run.stop_after = len(run.emails())
-    platform.run_until(T0.replace(day=T0.day + 8))
+    def bounce_every_email(platform: Platform) -> bool:
+        bounced = run.message_ids()
+        for message_id in bounced:
+            at = platform.world.clock.now.isoformat()
+            configuration_set = platform.world.services.settings.SES_CONFIGURATION_SET
+            mail = {"messageId": message_id, "timestamp": at, "destination": [run.address],
+                    "tags": {"ses:configuration-set": [configuration_set]}}  # fmt: skip
+            bounce = {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": run.address}],
+                      "timestamp": at}  # fmt: skip
+            platform.ses_event("Email Bounced", {"eventType": "Bounce", "mail": mail, "bounce": bounce})
+        return bool(bounced) and not platform.dead_letters
+
+    _interrupted(run, T0.replace(hour=T0.hour + 4), bounce_every_email)
 
 
 LIFECYCLES: dict[str, Callable[[Run], None]] = {
