@@ -24,7 +24,7 @@ from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
 from relance.services.settings import SettingsRejected, set_policy, set_texts
 from relance.services.templates import TEMPLATE_NAMES, TemplateRejected, upload_templates
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -45,29 +45,29 @@ def templates_in(folder: Path) -> dict[str, str]:
     return {name: (folder / name).read_text() for name in TEMPLATE_NAMES if (folder / name).is_file()}
 
 
-def apply(svc: Services, shop_id: str, what: str, path: Path) -> dict[str, object]:
+def apply(adapters: Adapters, shop_id: str, what: str, path: Path) -> dict[str, object]:
     """Store the setting read from ``path``; what was stored, for printing."""
-    shop = svc.shops.get(shop_id)
+    shop = adapters.shops.get(shop_id)
     if shop is None:
         raise UnknownShop(shop_id)
     if what == "policy":
-        return set_policy(svc, shop, json.loads(path.read_text())).model_dump(mode="json")
+        return set_policy(adapters, shop, json.loads(path.read_text())).model_dump(mode="json")
     if what == "texts":
-        return set_texts(svc, shop, json.loads(path.read_text())).model_dump(mode="json")
+        return set_texts(adapters, shop, json.loads(path.read_text())).model_dump(mode="json")
     if what == "templates":
-        return {"templates": upload_templates(svc, shop, templates_in(path))}
+        return {"templates": upload_templates(adapters, shop, templates_in(path))}
     codes = [line.strip() for line in path.read_text().splitlines() if line.strip()]
-    added, refused = svc.codes.upload(shop_id, codes)
-    return {"added": added, "refused_already_issued": refused, "free": svc.codes.free_count(shop_id)}
+    added, refused = adapters.codes.upload(shop_id, codes)
+    return {"added": added, "refused_already_issued": refused, "free": adapters.codes.free_count(shop_id)}
 
 
 def main(argv: Sequence[str] | None = None, session: object = None) -> int:
     arguments = _arguments(argv)
     session = session or boto3.session.Session()
     outputs = stack_outputs(arguments, session)
-    svc = Services(Settings(TABLE_NAME=outputs["TableName"]), session=session)
+    adapters = Adapters(Settings(TABLE_NAME=outputs["TableName"]), session=session)
     try:
-        print(json.dumps(apply(svc, arguments.shop_id, arguments.what, arguments.path), indent=2))
+        print(json.dumps(apply(adapters, arguments.shop_id, arguments.what, arguments.path), indent=2))
     except UnknownShop:
         print(f"error: no shop {arguments.shop_id!r} in this deployment", file=sys.stderr)
         return 2

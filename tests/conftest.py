@@ -21,7 +21,7 @@ from relance.config import Settings
 from relance.core.shop import Shop
 from relance.core.signing import signature
 from relance.services.shops import register
-from relance.wiring import Services, use
+from relance.wiring import Adapters, use
 
 EVENTS = Path(__file__).parent / "events"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -80,9 +80,9 @@ def demo_shop(shop_id: str = "atelier-test", **changes: Any) -> Shop:
 
 @dataclass
 class World:
-    """Embedded AWS with the template's resources, the services, and one shop."""
+    """Embedded AWS with the template's resources, the adapters, and one shop."""
 
-    services: Services
+    adapters: Adapters
     stack: Stack
     clock: Clock
     shop: Shop
@@ -150,7 +150,7 @@ class World:
 
     def schedules(self) -> list[dict[str, Any]]:
         scheduler = self.session.client("scheduler")
-        group = self.services.settings.SCHEDULE_GROUP
+        group = self.adapters.settings.SCHEDULE_GROUP
         names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
         return [scheduler.get_schedule(GroupName=group, Name=name) for name in names]
 
@@ -185,12 +185,12 @@ def world() -> Iterator[World]:
         session = boto3.session.Session(region_name=REGION)
         stack = deploy(session, "relance-test", STACK_PARAMETERS)
         clock = Clock()
-        services = Services(Settings.model_validate(stack.functions_environment()), clock, session)
-        use(services)
+        adapters = Adapters(Settings.model_validate(stack.functions_environment()), clock, session)
+        use(adapters)
         shop = demo_shop()
-        secret = register(services, shop)
+        secret = register(adapters, shop)
         session.client("sesv2").create_email_identity(EmailIdentity="atelier-test.example")
         try:
-            yield World(services, stack, clock, shop, secret, session)
+            yield World(adapters, stack, clock, shop, secret, session)
         finally:
             use(None)

@@ -18,7 +18,7 @@ from relance.http.responses import NotJson, json_response, metrics, parse_json, 
 from relance.services.ingest import ShopSuspended, apply
 from relance.services.settings import SettingsRejected
 from relance.services.templates import TemplateRejected
-from relance.wiring import services
+from relance.wiring import adapters
 
 logger = Logger(service="api")
 UNAUTHORIZED = "missing, unknown or invalid credentials (docs/api.md#authentication)"
@@ -79,15 +79,15 @@ def _bad_template(error: TemplateRejected) -> Response[str]:
 @app.post("/v1/events")
 def post_events() -> Response[str]:
     shop, raw = signed_shop(app)
-    svc = services()
+    io = adapters()
     try:
         body = parse_json(raw)
     except NotJson as error:
         metrics.add_metric(name="EventsRejected.invalid_json", unit=MetricUnit.Count, value=1)
         errors = [{"field": "body", "reason": str(error)}]
         return json_response(400, {"error": "invalid_json", "errors": errors})
-    batch = parse_batch(body, now=svc.clock())
-    results = [apply(svc, shop, index, parsed) for index, parsed in batch.events]
+    batch = parse_batch(body, now=io.clock())
+    results = [apply(io, shop, index, parsed) for index, parsed in batch.events]
     accepted = [r for r in results if r.outcome == "applied"]
     metrics.add_metric(name="EventsAccepted", unit=MetricUnit.Count, value=len(accepted))
     metrics.add_metric(name="EventsDuplicate", unit=MetricUnit.Count, value=len(results) - len(accepted))

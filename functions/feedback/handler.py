@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from relance.core.feedback import SesEvent
 from relance.services.feedback import handle_ses_event
-from relance.wiring import services
+from relance.wiring import adapters
 
 logger = Logger(service="feedback")
 metrics = Metrics(service="feedback")
@@ -21,7 +21,7 @@ metrics = Metrics(service="feedback")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     ses_event = SesEvent.model_validate(event["detail"])
     logger.append_keys(message_id=ses_event.mail.message_id)
-    outcome = handle_ses_event(services(), ses_event)
+    outcome = handle_ses_event(adapters(), ses_event)
     if outcome.shop_id:
         metrics.add_dimension(name="shop", value=outcome.shop_id)
     if outcome.action == "recorded":

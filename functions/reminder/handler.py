@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from relance.adapters.errors import MailRejected
 from relance.adapters.scheduler import TimerFired
 from relance.services.remind import run_step
-from relance.wiring import services
+from relance.wiring import adapters
 
 logger = Logger(service="reminder")
 metrics = Metrics(service="reminder")
@@ -23,7 +23,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     fired = TimerFired.model_validate(event)
     metrics.add_dimension(name="shop", value=fired.shop_id)
     try:
-        outcome = run_step(services(), fired.shop_id, fired.cart_id, fired.step)
+        outcome = run_step(adapters(), fired.shop_id, fired.cart_id, fired.step)
     except MailRejected:
         metrics.add_metric(name="SesErrors", unit=MetricUnit.Count, value=1)
         raise  # retried by Lambda, then kept in the dead-letter queue

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from relance.services.report import ReportRequest, run
-from relance.wiring import services
+from relance.wiring import adapters
 
 logger = Logger(service="report")
 
@@ -21,6 +21,6 @@ logger = Logger(service="report")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # EventBridge's scheduled event carries its own fields ("detail-type"...): ignored.
     request = ReportRequest.model_validate(event or {})
-    written = run(services(), request)
+    written = run(adapters(), request)
     logger.info("report written", extra={"files": len(written)})
     return {"written": written}

@@ -24,8 +24,8 @@ TRACKED_LINK = re.compile(r"http://127\.0\.0\.1:\d+/r/[A-Za-z0-9_.-]+")
 
 
 def setup_shop(runtime: LocalRuntime) -> ShopClient:
-    secret = register(runtime.services, DEMO_SHOP)
-    runtime.services.codes.upload(DEMO_SHOP.shop_id, DISCOUNT_CODES)
+    secret = register(runtime.adapters, DEMO_SHOP)
+    runtime.adapters.codes.upload(DEMO_SHOP.shop_id, DISCOUNT_CODES)
     domain = str(DEMO_SHOP.sender_email).split("@")[1]
     runtime.session.client("sesv2").create_email_identity(EmailIdentity=domain)
     assert runtime.api is not None
@@ -105,7 +105,7 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
                 unsubscribe,
             )
 
-        runtime.services.mailer.listeners.append(read_reminder)
+        runtime.adapters.mailer.listeners.append(read_reminder)
         print(f"Relance local runtime: API on {runtime.api.url if runtime.api else '-'}, embedded AWS ready.")
         print(f"Simulating {carts} carts for {DEMO_SHOP.name} from {START.date()} over a week...")
         end = START + timedelta(days=11)

@@ -27,7 +27,7 @@ from infra.local.ses_events import events_after_send
 from infra.local.stack import REGION, Stack, deploy
 from relance.adapters.mailer import OutgoingEmail
 from relance.config import Settings
-from relance.wiring import Services, use
+from relance.wiring import Adapters, use
 
 _AT = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
 
@@ -48,7 +48,7 @@ class VirtualClock:
             self._now = max(self._now, moment)
 
 
-class LocalServices(Services):
+class LocalAdapters(Adapters):
     """The functions' services, with SES sends also written to the outbox folder."""
 
     def __init__(self, settings: Settings, clock: VirtualClock, session: Any, outbox: Path) -> None:
@@ -104,10 +104,10 @@ class LocalRuntime:
             environment.update(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
         self._set_environment(**environment)
         settings = Settings.model_validate(environment)
-        self.services = LocalServices(settings, self.clock, self.session, self.out_dir / "outbox")
-        self.services.mailer.listeners.append(self._queue_ses_events)
+        self.adapters = LocalAdapters(settings, self.clock, self.session, self.out_dir / "outbox")
+        self.adapters.mailer.listeners.append(self._queue_ses_events)
         self._staff_inbox = self._subscribe_staff_inbox()
-        use(self.services)
+        use(self.adapters)
         return self
 
     def _subscribe_staff_inbox(self) -> str:
@@ -115,7 +115,7 @@ class LocalRuntime:
         sqs, sns = self.session.client("sqs"), self.session.client("sns")
         queue = sqs.create_queue(QueueName="relance-local-staff-calls")["QueueUrl"]
         attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
-        topic = self.services.settings.MANUAL_CALL_TOPIC_ARN
+        topic = self.adapters.settings.MANUAL_CALL_TOPIC_ARN
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=attributes["QueueArn"])
         return str(queue)
 
@@ -154,7 +154,7 @@ class LocalRuntime:
     def pending_schedules(self) -> list[tuple[datetime, str]]:
         """Every one-time schedule of the group, soonest first."""
         scheduler = self.session.client("scheduler")
-        group = self.services.settings.SCHEDULE_GROUP
+        group = self.adapters.settings.SCHEDULE_GROUP
         names: set[str] = set()
         for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
             names.update(summary["Name"] for summary in page["Schedules"])
@@ -185,7 +185,7 @@ class LocalRuntime:
     def run_until(self, moment: datetime) -> int:
         """Fire every schedule due up to ``moment`` in time order, then move the clock there."""
         scheduler = self.session.client("scheduler")
-        group = self.services.settings.SCHEDULE_GROUP
+        group = self.adapters.settings.SCHEDULE_GROUP
         fired = 0
         while True:
             due = [(at, name) for at, name in self.pending_schedules() if at <= moment]
@@ -208,7 +208,7 @@ class LocalRuntime:
 
     # -- SES feedback -------------------------------------------------------------------
     def _queue_ses_events(self, mail: OutgoingEmail, message_id: str) -> None:
-        configuration_set = self.services.settings.SES_CONFIGURATION_SET
+        configuration_set = self.adapters.settings.SES_CONFIGURATION_SET
         self._ses_events.extend(
             events_after_send(message_id, mail.recipient, self.clock(), configuration_set)
         )
@@ -229,7 +229,7 @@ class LocalRuntime:
     def mirror_reports(self) -> list[Path]:
         """Copy the bucket's ``kpis/`` tree to ``out/reports`` (same layout as in S3)."""
         s3 = self.session.client("s3")
-        bucket = self.services.settings.REPORTS_BUCKET
+        bucket = self.adapters.settings.REPORTS_BUCKET
         copied: list[Path] = []
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="kpis/"):
             for obj in page.get("Contents", []):

@@ -1,6 +1,6 @@
 """One place that builds the adapters, so tests and the local runtime swap them the same way.
 
-Functions call :func:`services`; tests and ``infra/local`` call :func:`use` first.
+Functions call :func:`adapters`; tests and ``infra/local`` call :func:`use` first.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Services:
+class Adapters:
     """Lazily built adapters: a function only pays for the clients it uses."""
 
     def __init__(self, settings: Settings, clock: Clock = utc_now, session: Any = None) -> None:
@@ -102,17 +102,17 @@ class Services:
         return S3ReportSink(self._client("s3"), self.settings.REPORTS_BUCKET)
 
 
-_current: Services | None = None
+_current: Adapters | None = None
 
 
-def services() -> Services:
+def adapters() -> Adapters:
     global _current
     if _current is None:
-        _current = Services(settings_from_env())
+        _current = Adapters(settings_from_env())
     return _current
 
 
-def use(replacement: Services | None) -> None:
+def use(replacement: Adapters | None) -> None:
     """Make every handler use ``replacement`` (``None``: rebuild from the environment)."""
     global _current
     _current = replacement

@@ -26,7 +26,7 @@ from relance.config import Settings
 from relance.core.cart import Cart
 from relance.core.shop import Shop
 from relance.services.report import build_day
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 DAY = date(2026, 11, 2)
 START = datetime(2026, 11, 2, tzinfo=UTC)
@@ -83,7 +83,7 @@ class CountingS3:
             self.bytes += len(chunk)
 
 
-class BenchServices(Services):
+class BenchServices(Adapters):
     def __init__(self, count: int) -> None:
         super().__init__(Settings(TABLE_NAME="bench"), clock=lambda: START)
         self.s3 = CountingS3()
@@ -93,9 +93,9 @@ class BenchServices(Services):
 
 
 def run_one(count: int) -> dict[str, float]:
-    svc = BenchServices(count)
+    adapters = BenchServices(count)
     started = time.perf_counter()
-    build_day(svc, SHOP, DAY)
+    build_day(adapters, SHOP, DAY)
     seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
@@ -103,7 +103,7 @@ def run_one(count: int) -> dict[str, float]:
         "seconds": round(seconds, 2),
         "peak_rss_mib": round(peak_mib, 1),
         "us_per_cart": round(seconds / count * 1e6, 1),
-        "written_mib": round(svc.s3.bytes / 2**20, 1),
+        "written_mib": round(adapters.s3.bytes / 2**20, 1),
     }
 
 

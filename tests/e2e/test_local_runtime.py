@@ -88,17 +88,17 @@ def test_invalid_input_over_http_is_422_and_changes_nothing(
 ) -> None:
     now = runtime.clock()
     client.post_events([cart_updated("i1", now, "invalid-1", email="invalid@example.fr")])
-    before = runtime.services.carts.get(client.shop_id, "invalid-1")
+    before = runtime.adapters.carts.get(client.shop_id, "invalid-1")
     status, body = client.post_events([{**cart_updated("i2", now, "invalid-1"), "currency": "euro"}])
     assert status == 422 and body["rejected"][0]["errors"][0]["field"] == "events[0].currency"
-    assert runtime.services.carts.get(client.shop_id, "invalid-1") == before
+    assert runtime.adapters.carts.get(client.shop_id, "invalid-1") == before
 
 
 def test_wrong_credentials_over_http_are_401(runtime: LocalRuntime, client: ShopClient) -> None:
     intruder = ShopClient(client.base_url, client.shop_id, "guessed-secret", runtime.clock)
     status, body = intruder.post_events([cart_updated("w1", runtime.clock(), "wrong-1")])
     assert status == 401 and body["error"] == "unauthorized"
-    assert runtime.services.carts.get(client.shop_id, "wrong-1") is None
+    assert runtime.adapters.carts.get(client.shop_id, "wrong-1") is None
 
 
 def test_a_timer_delivered_twice_sends_one_email(runtime: LocalRuntime, client: ShopClient) -> None:
@@ -132,7 +132,7 @@ def test_the_readme_curl_example_posts_a_signed_event(runtime: LocalRuntime, cli
         timeout=60,
     )
     assert '"outcome": "applied"' in result.stdout, result.stdout + result.stderr
-    assert runtime.services.carts.get(client.shop_id, "curl-1") is not None
+    assert runtime.adapters.carts.get(client.shop_id, "curl-1") is not None
 
 
 def test_make_demo_prints_recovered_revenue_and_leaves_emails_and_reports(demo_run: DemoRun) -> None:
@@ -171,8 +171,8 @@ def test_a_hard_bounce_reported_by_ses_stops_the_sequence(runtime: LocalRuntime,
     client.post_events([cart_updated("b1", now, "bounce-1", email=address)])
     runtime.run_until(now + timedelta(days=5))
     assert len(emails_to(runtime, address)) == 1, "the bounce must stop steps 2 and 3"
-    assert runtime.services.contacts.is_suppressed(client.shop_id, address)
-    cart = runtime.services.carts.get(client.shop_id, "bounce-1")
+    assert runtime.adapters.contacts.is_suppressed(client.shop_id, address)
+    cart = runtime.adapters.carts.get(client.shop_id, "bounce-1")
     assert cart is not None and set(cart.reminders[0].feedback) == {"send", "bounce"}
 
 
@@ -195,7 +195,7 @@ def test_the_emails_cart_link_is_tracked_and_lands_on_the_shops_cart(
         opener.open(link, timeout=10)
     assert answer.value.code == 302
     assert answer.value.headers["Location"] == "https://atelier-test.example/cart/link-1"
-    cart = runtime.services.carts.get(client.shop_id, "link-1")
+    cart = runtime.adapters.carts.get(client.shop_id, "link-1")
     assert cart is not None and "click" in cart.reminders[0].feedback
 
 
@@ -211,7 +211,7 @@ def test_the_documented_settings_examples_work_over_http(runtime: LocalRuntime) 
         **os.environ,
         "RELANCE_URL": runtime.api.url if runtime.api else "",
         "SHOP": shop.shop_id,
-        "SECRET": register(runtime.services, shop),
+        "SECRET": register(runtime.adapters, shop),
     }
 
     def signed(*arguments: str) -> str:
@@ -225,7 +225,7 @@ def test_the_documented_settings_examples_work_over_http(runtime: LocalRuntime) 
     assert '"faq_url": "https://maison-lumiere.example/aide"' in signed(
         "PUT", "/v1/texts", str(ROOT / "docs/examples/texts.json")
     )
-    stored = runtime.services.shops.get(shop.shop_id)
+    stored = runtime.adapters.shops.get(shop.shop_id)
     assert stored is not None and stored.policy.manual_call_value == 500 and stored.reassurance
     assert '"manual_call_value": "500"' in signed("GET", "/v1/policy")
 

@@ -35,11 +35,11 @@ class Run:
 
     def steps_taken(self, world: World) -> list[int]:
         """Steps claimed on the cart: emailed, or (SES's answer lost) counted unconfirmed."""
-        cart = world.services.carts.get(self.platform.shop_id, self.cart_id)
+        cart = world.adapters.carts.get(self.platform.shop_id, self.cart_id)
         return [r.step for r in cart.reminders] if cart else []
 
     def unconfirmed(self, world: World) -> int:
-        cart = world.services.carts.get(self.platform.shop_id, self.cart_id)
+        cart = world.adapters.carts.get(self.platform.shop_id, self.cart_id)
         return sum(r.unconfirmed for r in cart.reminders) if cart else 0
 
     def message_ids(self) -> list[str]:
@@ -91,7 +91,7 @@ def a_bounce(run: Run) -> None:
         bounced = run.message_ids()
         for message_id in bounced:
             at = platform.world.clock.now.isoformat()
-            configuration_set = platform.world.services.settings.SES_CONFIGURATION_SET
+            configuration_set = platform.world.adapters.settings.SES_CONFIGURATION_SET
             mail = {"messageId": message_id, "timestamp": at, "destination": [run.address],
                     "tags": {"ses:configuration-set": [configuration_set]}}  # fmt: skip
             bounce = {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": run.address}],
@@ -125,10 +125,10 @@ def violations(run: Run, lifecycle: str, world: World) -> list[str]:
     if lifecycle == "new cart -> three emails":
         problems += _derived_writes_missing(run, world)
     erased = lifecycle == "erase with a timer pending" and run.stop_after is not None
-    if erased and world.services.carts.get(run.platform.shop_id, run.cart_id) is not None:
+    if erased and world.adapters.carts.get(run.platform.shop_id, run.cart_id) is not None:
         problems.append("the erased customer's cart is still stored")
     if lifecycle == "a bounce" and run.stop_after is not None:
-        state = world.services.contacts.state(run.platform.shop_id, run.address)
+        state = world.adapters.contacts.state(run.platform.shop_id, run.address)
         if state.suppressed_reason is None:
             problems.append("the bounced address is not suppressed")
     return problems
@@ -138,12 +138,12 @@ def _derived_writes_missing(run: Run, world: World) -> list[str]:
     """What must follow each email: SES's id indexed (bounces find their cart) and the
     email on the customer's record (pressure cap, attribution)."""
     shop_id = run.platform.shop_id
-    cart = world.services.carts.get(shop_id, run.cart_id)
+    cart = world.adapters.carts.get(shop_id, run.cart_id)
     if cart is None:
         return ["the cart is gone"]
     missing = [f"step {r.step} not indexed" for r in cart.reminders
-               if r.message_id and world.services.messages.find(r.message_id) is None]  # fmt: skip
-    noted = world.services.contacts.state(shop_id, run.address).emails_since(T0 - timedelta(days=1))
+               if r.message_id and world.adapters.messages.find(r.message_id) is None]  # fmt: skip
+    noted = world.adapters.contacts.state(shop_id, run.address).emails_since(T0 - timedelta(days=1))
     if len(noted) != len(cart.reminders):
         missing.append(f"{len(cart.reminders)} steps taken, {len(noted)} on the customer's record")
     return missing

@@ -74,7 +74,7 @@ class Platform:
     def run_until(self, moment: datetime) -> None:
         """Fire every due schedule of this shop up to ``moment``; each is deleted after it fired."""
         scheduler = self.world.session.client("scheduler")
-        group = self.world.services.settings.SCHEDULE_GROUP
+        group = self.world.adapters.settings.SCHEDULE_GROUP
         while True:
             due = [entry for entry in self.schedules() if entry[0] <= moment]
             if not due:

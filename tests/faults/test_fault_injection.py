@@ -32,7 +32,7 @@ MATRIX: dict[str, list[tuple[str, str, str, list[str]]]] = {}
 def replay(world: World, lifecycle: str, fail_at: int | None, fault: str = "") -> tuple[Run, Calls]:
     number = next(_runs)
     shop = demo_shop(f"shop-{number}")
-    secret = register(world.services, shop)
+    secret = register(world.adapters, shop)
     world.clock.now = world.clock.now  # keep the world's clock; the lifecycle moves it
     run = Run(Platform(world, shop.shop_id, secret), address=f"client{number}@example.fr")
     calls = Calls(fail_at=fail_at, fault=fault)

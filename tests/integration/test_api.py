@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 def stored(world: World, cart_id: str = "cart-1"):
-    return world.services.carts.get(world.shop.shop_id, cart_id)
+    return world.adapters.carts.get(world.shop.shop_id, cart_id)
 
 
 def test_a_cart_event_is_stored_and_arms_one_step_one_timer(world: World) -> None:
@@ -34,8 +34,8 @@ def test_a_cart_event_is_stored_and_arms_one_step_one_timer(world: World) -> Non
         "step": 1,
         "due_at": None,
     }
-    assert target["Arn"] == world.services.settings.REMINDER_FUNCTION_ARN
-    assert target["DeadLetterConfig"]["Arn"] == world.services.settings.TIMER_DLQ_ARN
+    assert target["Arn"] == world.adapters.settings.REMINDER_FUNCTION_ARN
+    assert target["DeadLetterConfig"]["Arn"] == world.adapters.settings.TIMER_DLQ_ARN
     assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
 
 
@@ -130,17 +130,17 @@ def test_wrong_credentials_get_401_and_store_nothing(world: World, credentials: 
 
 def test_a_shop_cannot_touch_another_shops_cart(world: World) -> None:
     other = demo_shop("autre-boutique")
-    other_secret = register(world.services, other)
+    other_secret = register(world.adapters, other)
     world.post([cart_updated("e1", T0)])
     world.post([order_placed("o1", T0)], shop_id="autre-boutique", secret=other_secret)
     mine = stored(world)
     assert mine is not None and mine.status == "active"
-    theirs = world.services.carts.get("autre-boutique", "cart-1")
+    theirs = world.adapters.carts.get("autre-boutique", "cart-1")
     assert theirs is not None and theirs.status == "ordered"
 
 
 def test_a_suspended_shop_gets_403(world: World) -> None:
-    world.services.shops.put(world.shop.model_copy(update={"status": "suspended"}))
+    world.adapters.shops.put(world.shop.model_copy(update={"status": "suspended"}))
     status, body = world.post([cart_updated("e1", T0)])
     assert status == 403 and body["error"] == "forbidden"
     assert stored(world) is None

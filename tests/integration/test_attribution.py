@@ -24,11 +24,11 @@ def test_an_order_through_another_cart_is_credited_to_the_emailed_one_and_stops_
     world.post([cart_updated("b1", world.clock(), "laptop-cart", email="Claire@Example.fr")])
     world.post([order_placed("b-order", world.clock() + timedelta(minutes=5), "laptop-cart", amount="40.00")])
 
-    emailed = world.services.carts.get("atelier-test", "phone-cart")
+    emailed = world.adapters.carts.get("atelier-test", "phone-cart")
     assert emailed is not None and emailed.status == "ordered"
     assert emailed.order is not None and emailed.order.via == "customer"
     assert emailed.order.credited_step == 1 and emailed.order.recovered
-    laptop = world.services.carts.get("atelier-test", "laptop-cart")
+    laptop = world.adapters.carts.get("atelier-test", "laptop-cart")
     assert laptop is not None and laptop.order is not None
     assert laptop.order.credited_elsewhere == "phone-cart" and not laptop.order.recovered
 
@@ -47,7 +47,7 @@ def test_the_order_is_counted_once_in_the_report(world: World) -> None:
     keys = world.invoke("report", {"shop_id": "atelier-test", "from": "2026-11-02", "to": "2026-11-02"})[
         "written"
     ]
-    body = world.session.client("s3").get_object(Bucket=world.services.settings.REPORTS_BUCKET, Key=keys[0])
+    body = world.session.client("s3").get_object(Bucket=world.adapters.settings.REPORTS_BUCKET, Key=keys[0])
     header, row = body["Body"].read().decode().splitlines()
     values = dict(zip(header.split(","), row.split(","), strict=True))
     assert (values["recovered_orders"], values["recovered_revenue"], values["natural_orders"]) == (
@@ -62,9 +62,9 @@ def test_an_order_after_the_attribution_window_is_a_natural_return(world: World)
     world.clock.advance(days=8)
     world.post([cart_updated("b1", world.clock(), "laptop-cart", email="claire@example.fr")])
     world.post([order_placed("b-order", world.clock(), "laptop-cart")])
-    emailed = world.services.carts.get("atelier-test", "phone-cart")
+    emailed = world.adapters.carts.get("atelier-test", "phone-cart")
     assert emailed is not None and emailed.order is None
-    laptop = world.services.carts.get("atelier-test", "laptop-cart")
+    laptop = world.adapters.carts.get("atelier-test", "laptop-cart")
     assert laptop is not None and laptop.order is not None and laptop.order.credited_elsewhere is None
 
 
@@ -73,12 +73,12 @@ def test_another_shops_customer_with_the_same_address_is_not_touched(world: Worl
     from tests.conftest import demo_shop
 
     emailed_cart(world)
-    other_secret = register(world.services, demo_shop("autre-boutique"))
+    other_secret = register(world.adapters, demo_shop("autre-boutique"))
     world.clock.advance(hours=1)
     other = {"shop_id": "autre-boutique", "secret": other_secret}
     world.post([cart_updated("x1", world.clock(), "x-cart", email="claire@example.fr")], **other)
     world.post([order_placed("x-order", world.clock(), "x-cart")], **other)
-    emailed = world.services.carts.get("atelier-test", "phone-cart")
+    emailed = world.adapters.carts.get("atelier-test", "phone-cart")
     assert emailed is not None and emailed.status == "active" and emailed.order is None
 
 
@@ -95,10 +95,10 @@ def test_an_order_that_names_the_checkout_is_credited_to_its_cart(world: World, 
     else:
         order |= {"cart_id": "shopify-order-9912", "checkout_token": "chk-77"}
     assert world.post([order])[0] == 202
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.order is not None and cart.order.recovered
     assert cart.order.via == "cart"
-    assert world.services.carts.get("atelier-test", order["cart_id"]) is None, "no stray cart for the token"
+    assert world.adapters.carts.get("atelier-test", order["cart_id"]) is None, "no stray cart for the token"
 
 
 def test_a_holdout_customers_order_through_another_cart_is_their_groups_natural_return(world: World) -> None:
@@ -107,7 +107,7 @@ def test_a_holdout_customers_order_through_another_cart_is_their_groups_natural_
     from relance.core.assignment import in_holdout
     from relance.core.policy import ShopPolicy
 
-    world.services.shops.put(
+    world.adapters.shops.put(
         world.shop.model_copy(update={"policy": ShopPolicy(holdout_percent=Decimal(50))})
     )
     held = next(
@@ -119,7 +119,7 @@ def test_a_holdout_customers_order_through_another_cart_is_their_groups_natural_
     world.post([cart_updated("b1", world.clock(), "laptop-cart", email=held)])
     status, _ = world.post([order_placed("b-order", world.clock() + timedelta(minutes=5), "laptop-cart")])
     assert status == 202
-    phone = world.services.carts.get("atelier-test", "phone-cart")
+    phone = world.adapters.carts.get("atelier-test", "phone-cart")
     assert phone is not None and phone.order is not None
     assert phone.order.via == "customer" and phone.order.holdout and not phone.order.recovered
     assert world.sent_messages() == []

@@ -36,12 +36,12 @@ def test_every_authentication_failure_reads_the_same(world: World) -> None:
 def test_a_failing_secret_store_is_a_503_with_retry_after_not_a_401(
     world: World, monkeypatch: pytest.MonkeyPatch, code: str
 ) -> None:
-    client = world.services.secrets._client  # the adapter's own SSM client
+    client = world.adapters.secrets._client  # the adapter's own SSM client
 
     def failing(**_: Any) -> Any:
         raise ClientError({"Error": {"Code": code, "Message": "injected"}}, "GetParameter")
 
-    world.services.secrets._provider.clear_cache()  # type: ignore[no-untyped-call]
+    world.adapters.secrets._provider.clear_cache()  # type: ignore[no-untyped-call]
     monkeypatch.setattr(client, "get_parameter", failing)
     status, body, headers = _answer(world)
     assert status == 503 and headers["Retry-After"].isdigit() and body["error"] == "unavailable"
@@ -51,7 +51,7 @@ def test_a_failing_secret_store_is_a_503_with_retry_after_not_a_401(
 
 def test_unknown_shops_are_remembered_for_a_minute(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    client = world.services.secrets._client
+    client = world.adapters.secrets._client
     real = client.get_parameter
 
     def counting(**kwargs: Any) -> Any:
@@ -62,13 +62,13 @@ def test_unknown_shops_are_remembered_for_a_minute(world: World, monkeypatch: py
     for _ in range(5):
         assert _answer(world, shop_id="ghost-shop")[0] == 401
     assert calls.count("/relance/shops/ghost-shop") == 1
-    register(world.services, demo_shop("ghost-shop"))  # registering it lifts the memory at once
-    assert world.services.secrets.get("ghost-shop", world.clock()) is not None
+    register(world.adapters, demo_shop("ghost-shop"))  # registering it lifts the memory at once
+    assert world.adapters.secrets.get("ghost-shop", world.clock()) is not None
 
 
 def test_a_rotated_secret_stays_valid_for_the_overlap_then_not(world: World) -> None:
     old = world.secret
-    new = register(world.services, world.shop)
+    new = register(world.adapters, world.shop)
     assert _answer(world, secret=new)[0] == 202
     assert _answer(world, secret=old)[0] in (202, 422)  # still accepted (a duplicate event is fine)
     world.clock.advance(hours=25)

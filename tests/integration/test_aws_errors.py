@@ -59,7 +59,7 @@ def test_a_paused_account_is_retried_an_hour_later_not_dropped() -> None:
 
 
 def test_a_schedule_conflict_is_success_only_for_the_same_timer(world: World) -> None:
-    timers = world.services.timers
+    timers = world.adapters.timers
     due = T0 + timedelta(hours=3)
     timers.arm("atelier-test", "cart-1", 1, due)
     timers.arm("atelier-test", "cart-1", 1, due)  # the same timer again: fine
@@ -84,7 +84,7 @@ def test_a_lost_ses_answer_counts_the_step_and_never_sends_it_again(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _due_cart(world)
-    mailer = world.services.mailer
+    mailer = world.adapters.mailer
     real = mailer.send
 
     def sent_then_lost(mail: OutgoingEmail) -> str:
@@ -97,7 +97,7 @@ def test_a_lost_ses_answer_counts_the_step_and_never_sends_it_again(
     assert outcome["action"] == "sent" and outcome["reason"] == "outcome_unknown"
     assert world.fire("cart-1", 1)["reason"] == "already_sent"  # the timer delivered again
     assert len(world.sent_messages()) == 1
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminder(1).unconfirmed  # type: ignore[union-attr]
     assert any(json_step(s) == 2 for s in world.schedules())  # the sequence goes on
 
@@ -116,7 +116,7 @@ def test_an_ses_failure_before_sending_gives_the_step_back_and_the_retry_sends_o
     def failing(mail: OutgoingEmail) -> str:
         raise MailFailed("InternalFailure")
 
-    monkeypatch.setattr(world.services.mailer, "send", failing)
+    monkeypatch.setattr(world.adapters.mailer, "send", failing)
     with pytest.raises(MailFailed):
         world.fire("cart-1", 1)
     monkeypatch.undo()
@@ -128,18 +128,18 @@ def test_an_order_stored_after_the_claim_stops_the_email(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _due_cart(world)
-    carts = world.services.carts
+    carts = world.adapters.carts
     real_save = carts.save
 
     def save_then_order_elsewhere(cart: Any, retention_days: int) -> Any:
         saved = real_save(cart, retention_days)
         if cart.reminders:  # the claim: the customer orders on another device right now
-            world.services.contacts.note_order("atelier-test", "claire@example.fr", world.clock())
+            world.adapters.contacts.note_order("atelier-test", "claire@example.fr", world.clock())
         return saved
 
     monkeypatch.setattr(carts, "save", save_then_order_elsewhere)
     outcome = world.fire("cart-1", 1)
     assert outcome["action"] == "stopped" and outcome["reason"] == "ordered_elsewhere"
     assert world.sent_messages() == []
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminder(1) is None  # the claim was given back

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_write_that_loses_a_race_arms_no_timer(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    svc, shop = world.services, world.shop
-    carts = svc.carts
+    adapters, shop = world.adapters, world.shop
+    carts = adapters.carts
     real_save = carts.save
     rivals = iter(range(1, 3))  # two rivals win first; the third attempt is ours
 
@@ -27,7 +27,7 @@ def test_a_write_that_loses_a_race_arms_no_timer(world: World, monkeypatch: pyte
         if number is not None:  # another request writes this cart first, with a newer event
             monkeypatch.setattr(carts, "save", real_save)
             rival = cart_updated(f"rival-{number}", T0.replace(minute=number), "cart-1")
-            apply(svc, shop, 0, parse_batch({"events": [rival]}, T0.replace(hour=23)).events[0][1])
+            apply(adapters, shop, 0, parse_batch({"events": [rival]}, T0.replace(hour=23)).events[0][1])
             monkeypatch.setattr(carts, "save", save_after_a_rival)
         return real_save(cart, retention_days)
 
@@ -37,7 +37,7 @@ def test_a_write_that_loses_a_race_arms_no_timer(world: World, monkeypatch: pyte
     assert status == 202 and body["accepted"][0]["outcome"] == "applied"
     schedules = world.schedules()
     assert len(schedules) == 1, [s["Name"] for s in schedules]
-    cart = svc.carts.get("atelier-test", "cart-1")
+    cart = adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None
     payload = TimerFired.model_validate_json(schedules[0]["Target"]["Input"])
     assert payload.due_at == cart.timer.due_at  # the schedule the stored cart names

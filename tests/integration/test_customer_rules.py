@@ -19,7 +19,7 @@ H = timedelta(hours=1)
 
 
 def with_policy(world: World, **policy: Any) -> None:
-    world.services.shops.put(world.shop.model_copy(update={"policy": ShopPolicy.model_validate(policy)}))
+    world.adapters.shops.put(world.shop.model_copy(update={"policy": ShopPolicy.model_validate(policy)}))
 
 
 def test_an_order_through_any_cart_stops_the_customers_other_sequences(world: World) -> None:
@@ -74,7 +74,7 @@ def staff_inbox(world: World) -> tuple[Any, str]:
     sqs, sns = world.session.client("sqs"), world.session.client("sns")
     queue = sqs.create_queue(QueueName="staff")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=world.services.settings.MANUAL_CALL_TOPIC_ARN, Protocol="sqs", Endpoint=arn)
+    sns.subscribe(TopicArn=world.adapters.settings.MANUAL_CALL_TOPIC_ARN, Protocol="sqs", Endpoint=arn)
     return sqs, queue
 
 
@@ -105,7 +105,7 @@ def test_a_stopped_cart_the_customer_comes_back_to_is_followed_up_again(world: W
     # Back on the first cart the next day: it is the newest again, and gets its reminder.
     back = world.clock.advance(hours=20)
     world.post([cart_updated("a2", back, "cart-1", items=[item("LAMP", "89.00")])])
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None and cart.timer.due_at == back + 3 * H
     world.clock.advance(hours=3)
     assert world.fire("cart-1", 1)["action"] == "sent"
@@ -128,12 +128,12 @@ def test_a_cart_that_fell_below_the_minimum_is_rearmed_when_it_rises_again(world
 def test_the_contact_keeps_only_the_newest_email_times(world: World) -> None:
     from relance.core.contact import REMEMBERED_EMAILS
 
-    contacts = world.services.contacts
+    contacts = world.adapters.contacts
     for n in range(REMEMBERED_EMAILS + 5):
         contacts.note_email("atelier-test", "claire@example.fr", f"cart-{n}", T0 + n * H)
     from relance.adapters.contacts import contact_key
 
-    table = world.session.resource("dynamodb").Table(world.services.settings.TABLE_NAME)
+    table = world.session.resource("dynamodb").Table(world.adapters.settings.TABLE_NAME)
     stored = table.get_item(Key=contact_key("atelier-test", "claire@example.fr"))["Item"]["recent_emails"]
     assert len(stored) == REMEMBERED_EMAILS, "trimmed in the table, not only on read"
     kept = contacts.state("atelier-test", "claire@example.fr").recent_emails
@@ -148,7 +148,7 @@ def test_consent_given_on_another_cart_resumes_a_cart_stopped_for_want_of_it(wor
     given = simple("consent_changed", "c", world.clock(), "newsletter-form")
     given["customer"] = {"email": "claire@example.fr", "marketing_consent": True}
     assert world.post([given])[0] == 202
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None, "cart-1 is armed again"
     assert world.fire("cart-1", 1)["action"] == "sent"
 
@@ -180,12 +180,12 @@ def test_a_failed_arm_of_a_resumed_cart_never_leaves_it_marked_without_its_timer
     def failing(*_: Any, **__: Any) -> Any:
         raise TimerError("injected")
 
-    monkeypatch.setattr(world.services.timers, "arm", failing)
+    monkeypatch.setattr(world.adapters.timers, "arm", failing)
     with pytest.raises(TimerError):
         world.post([given])
     monkeypatch.undo()
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is None  # not marked: the next event can arm it
     assert world.post([given])[0] == 202  # the shop's resend
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None and world.schedules()

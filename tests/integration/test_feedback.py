@@ -27,7 +27,7 @@ def first_email(world: World) -> str:
     world.post([load_event("cart_updated.json")])
     world.clock.advance(hours=3)
     assert world.fire("cart-1", 1)["action"] == "sent"
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminder(1) is not None
     return str(cart.reminder(1).message_id)  # type: ignore[union-attr]
 
@@ -50,7 +50,7 @@ def test_delivery_and_open_are_noted_once_on_the_step(world: World) -> None:
         ),
     )
     world.invoke("feedback", opened)
-    reminder = world.services.carts.get("atelier-test", "cart-1").reminder(1)  # type: ignore[union-attr]
+    reminder = world.adapters.carts.get("atelier-test", "cart-1").reminder(1)  # type: ignore[union-attr]
     assert reminder is not None and set(reminder.feedback) == {"delivery", "open"}
 
 
@@ -61,8 +61,8 @@ def test_a_hard_bounce_suppresses_the_address_and_the_next_step_stops(world: Wor
         "feedback",
         eventbridge("Email Bounced", ses_record(message_id, "Bounce", world.clock(), bounce=bounce)),
     )
-    assert world.services.contacts.is_suppressed("atelier-test", "claire@example.fr")
-    assert not world.services.contacts.is_suppressed("autre-boutique", "claire@example.fr")
+    assert world.adapters.contacts.is_suppressed("atelier-test", "claire@example.fr")
+    assert not world.adapters.contacts.is_suppressed("autre-boutique", "claire@example.fr")
     world.clock.advance(hours=21)
     assert world.fire("cart-1", 2)["reason"] == "suppressed"
     assert len(world.sent_messages()) == 1
@@ -76,7 +76,7 @@ def test_a_complaint_suppresses_the_address(world: World) -> None:
             "Email Complaint Received", ses_record(message_id, "Complaint", world.clock(), complaint={})
         ),
     )
-    assert world.services.contacts.is_suppressed("atelier-test", "claire@example.fr")
+    assert world.adapters.contacts.is_suppressed("atelier-test", "claire@example.fr")
 
 
 def test_an_event_for_a_message_not_yet_indexed_is_retried_not_dropped(world: World) -> None:

@@ -27,7 +27,7 @@ def test_an_implausible_event_time_is_refused_and_the_cart_untouched(
     event = {**cart_updated("e-odd", T0), "occurred_at": when}
     response = world.invoke("api", world.api_event({"events": [event]}))
     assert response["statusCode"] == 422
-    assert world.services.carts.get("atelier-test", "cart-1") is None
+    assert world.adapters.carts.get("atelier-test", "cart-1") is None
     status, body = world.post([cart_updated("e-ok", T0)])
     assert status == 202 and body["accepted"][0]["outcome"] == "applied"
     refused = world.invoke("api", world.api_event({"events": [event]}))
@@ -71,10 +71,10 @@ def test_bodies_that_are_not_json_get_a_400(world: World, body: bytes) -> None:
 def test_an_expired_cart_that_ttl_has_not_deleted_yet_behaves_as_absent(world: World) -> None:
     world.post([cart_updated("e-old", T0)])
     world.clock.advance(days=91)  # past the 90-day retention; DynamoDB TTL deletes up to ~48 h late
-    assert world.services.carts.get("atelier-test", "cart-1") is None
+    assert world.adapters.carts.get("atelier-test", "cart-1") is None
     status, body = world.post([cart_updated("e-new", world.clock.now)])
     assert status == 202 and body["accepted"][0]["outcome"] == "applied"
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None  # a new sequence, on the new cart
 
 
@@ -82,5 +82,5 @@ def test_a_backfilled_event_older_than_a_week_is_stored_but_starts_no_sequence(w
     world.clock.advance(days=10)
     status, _ = world.post([cart_updated("e-backfill", T0)])
     assert status == 202
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is None and world.schedules() == []

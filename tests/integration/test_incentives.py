@@ -37,38 +37,38 @@ def run_sequence(world: World, cart_id: str, start: int) -> list[str]:
 
 
 def test_the_last_step_carries_a_pool_code_recorded_on_the_cart(world: World) -> None:
-    world.services.shops.put(world.shop.model_copy(update={"policy": POOL}))
-    assert world.services.codes.upload("atelier-test", ["MERCI-A", "MERCI-B"]) == (2, [])
+    world.adapters.shops.put(world.shop.model_copy(update={"policy": POOL}))
+    assert world.adapters.codes.upload("atelier-test", ["MERCI-A", "MERCI-B"]) == (2, [])
     first, second, last = run_sequence(world, "cart-1", 0)
     assert "MERCI-" not in first + second
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.incentive is not None
     assert cart.incentive.code in last and "10\xa0% de réduction" in last
     assert (cart.incentive.kind, cart.incentive.value) == ("percent", 10)
-    assert world.services.codes.free_count("atelier-test") == 1
+    assert world.adapters.codes.free_count("atelier-test") == 1
 
 
 def test_a_customer_gets_one_incentive_per_period_across_carts(world: World) -> None:
-    world.services.shops.put(world.shop.model_copy(update={"policy": POOL}))
-    world.services.codes.upload("atelier-test", ["MERCI-A", "MERCI-B"])
+    world.adapters.shops.put(world.shop.model_copy(update={"policy": POOL}))
+    world.adapters.codes.upload("atelier-test", ["MERCI-A", "MERCI-B"])
     run_sequence(world, "cart-1", 0)
     *_, again = run_sequence(world, "cart-2", 100)  # four days later, within the 90-day period
     assert "MERCI-" not in again
-    assert world.services.carts.get("atelier-test", "cart-2").incentive is None  # type: ignore[union-attr]
-    assert world.services.codes.free_count("atelier-test") == 1
+    assert world.adapters.carts.get("atelier-test", "cart-2").incentive is None  # type: ignore[union-attr]
+    assert world.adapters.codes.free_count("atelier-test") == 1
 
 
 def test_an_empty_pool_sends_the_last_step_without_a_code_and_keeps_the_customers_turn(world: World) -> None:
-    world.services.shops.put(world.shop.model_copy(update={"policy": POOL}))
+    world.adapters.shops.put(world.shop.model_copy(update={"policy": POOL}))
     *_, last = run_sequence(world, "cart-1", 0)
     assert "code" not in last.lower()
-    assert world.services.contacts.state("atelier-test", "claire@example.fr").last_incentive_at is None
+    assert world.adapters.contacts.state("atelier-test", "claire@example.fr").last_incentive_at is None
 
 
 def test_a_code_taken_by_another_lambda_between_read_and_write_is_not_handed_out_again(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pool = world.services.codes
+    pool = world.adapters.codes
     pool.upload("atelier-test", ["CODE-1", "CODE-2"])
     stale = pool._table.query(KeyConditionExpression=Key("pk").eq("CODES#atelier-test#free"))
     assert pool.take("atelier-test", "cart-a", T0) == "CODE-1"  # the other Lambda wins the race
@@ -81,6 +81,6 @@ def test_a_code_taken_by_another_lambda_between_read_and_write_is_not_handed_out
 
 
 def test_a_code_already_handed_out_cannot_be_uploaded_again(world: World) -> None:
-    world.services.codes.upload("atelier-test", ["ONCE-1"])
-    assert world.services.codes.take("atelier-test", "cart-1", T0) == "ONCE-1"
-    assert world.services.codes.upload("atelier-test", ["ONCE-1", "ONCE-2"]) == (1, ["ONCE-1"])
+    world.adapters.codes.upload("atelier-test", ["ONCE-1"])
+    assert world.adapters.codes.take("atelier-test", "cart-1", T0) == "ONCE-1"
+    assert world.adapters.codes.upload("atelier-test", ["ONCE-1", "ONCE-2"]) == (1, ["ONCE-1"])

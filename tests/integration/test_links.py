@@ -32,7 +32,7 @@ def test_a_click_redirects_to_the_shops_cart_with_its_utm_and_is_noted(world: Wo
     first = world.clock()
     world.clock.advance(hours=2)
     world.click(link)
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminder(1) is not None
     feedback = cart.reminder(1).feedback  # type: ignore[union-attr]
     assert feedback["click"] == first and feedback["last_click"] == world.clock()
@@ -58,7 +58,7 @@ def test_a_link_to_a_cart_that_is_gone_gets_410(world: World) -> None:
     world.clock.now -= timedelta(days=40)  # the same link while the cart still existed
     assert world.click(link)["statusCode"] == 302
     world.clock.now += timedelta(days=40)
-    world.services.carts._table.delete_item(Key={"pk": "CART#atelier-test#cart-1", "sk": "CART"})
+    world.adapters.carts._table.delete_item(Key={"pk": "CART#atelier-test#cart-1", "sk": "CART"})
     assert world.click(link)["statusCode"] == 410
 
 
@@ -71,7 +71,7 @@ def test_clicks_count_in_the_report(world: World) -> None:
     keys = world.invoke("report", {"shop_id": "atelier-test", "from": "2026-11-02", "to": "2026-11-02"})[
         "written"
     ]
-    body = world.session.client("s3").get_object(Bucket=world.services.settings.REPORTS_BUCKET, Key=keys[0])
+    body = world.session.client("s3").get_object(Bucket=world.adapters.settings.REPORTS_BUCKET, Key=keys[0])
     header, row = body["Body"].read().decode().splitlines()
     values = dict(zip(header.split(","), row.split(","), strict=True))
     assert values["clicked"] == "1" and values["post_click_conversion_rate"] == "1.0000"

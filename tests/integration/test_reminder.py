@@ -46,7 +46,7 @@ def test_step_one_sends_a_bilingual_ready_mime_email_and_arms_step_two(world: Wo
     for content in body.values():
         assert "Pull – laine mérinos" in content and f"{PUBLIC_API_URL}/r/" in content
         assert "https://atelier-test.example/cart/cart-1" not in content  # the link is tracked
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminder(1) is not None
     assert cart.reminder(1).message_id == sent.id  # type: ignore[union-attr]
     schedules = world.schedules()
@@ -72,7 +72,7 @@ def test_an_order_recorded_between_two_steps_stops_the_sequence(world: World) ->
     world.clock.advance(hours=20)
     assert world.fire("cart-1", 2) == {"action": "stopped", "step": 2, "reason": "ordered"}
     assert len(world.sent_messages()) == 1
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.order is not None and cart.order.credited_step == 1
 
 
@@ -93,7 +93,7 @@ def test_activity_since_the_timer_re_arms_it_and_the_email_shows_the_cart_as_it_
 
 def test_a_suppressed_address_is_never_mailed(world: World) -> None:
     abandoned_cart(world)
-    world.services.contacts.suppress("atelier-test", "Claire@Example.fr", "complaint", T0)
+    world.adapters.contacts.suppress("atelier-test", "Claire@Example.fr", "complaint", T0)
     world.clock.advance(hours=3)
     assert world.fire("cart-1", 1)["reason"] == "suppressed"
     assert world.sent_messages() == []
@@ -105,7 +105,7 @@ def ses_fails_with(world: World, monkeypatch: pytest.MonkeyPatch, code: str) -> 
     def failing(**_: object) -> None:
         raise ClientError({"Error": {"Code": code, "Message": code}}, "SendEmail")
 
-    monkeypatch.setattr(world.services.mailer._client, "send_email", failing)
+    monkeypatch.setattr(world.adapters.mailer._client, "send_email", failing)
 
 
 def test_ses_throttling_defers_the_step_instead_of_dropping_it(
@@ -115,7 +115,7 @@ def test_ses_throttling_defers_the_step_instead_of_dropping_it(
     world.clock.advance(hours=3)
     ses_fails_with(world, monkeypatch, "TooManyRequestsException")
     assert world.fire("cart-1", 1) == {"action": "deferred", "step": 1, "reason": "ses_throttled"}
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminders == ()  # the claim was given back
     assert "at(2026-11-02T12:05:00)" in {s["ScheduleExpression"] for s in world.schedules()}
     monkeypatch.undo()
@@ -131,12 +131,12 @@ def test_a_rejected_send_raises_for_the_retry_policy_and_releases_the_claim(
     ses_fails_with(world, monkeypatch, "MessageRejected")
     with pytest.raises(MailRejected):
         world.fire("cart-1", 1)
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.reminders == ()
 
 
 def test_an_unverified_sender_is_a_rejection_not_a_silent_success(world: World) -> None:
-    world.services.shops.put(world.shop.model_copy(update={"sender_email": "x@unverified.example"}))
+    world.adapters.shops.put(world.shop.model_copy(update={"sender_email": "x@unverified.example"}))
     abandoned_cart(world)
     world.clock.advance(hours=3)
     with pytest.raises(MailRejected):
@@ -160,7 +160,7 @@ def test_a_hold_out_customer_goes_through_every_step_but_is_never_emailed(world:
     from relance.core.assignment import in_holdout
 
     policy = world.shop.policy.model_copy(update={"holdout_percent": Decimal(50)})
-    world.services.shops.put(world.shop.model_copy(update={"policy": policy}))
+    world.adapters.shops.put(world.shop.model_copy(update={"policy": policy}))
     held = next(
         f"c{n}@example.fr" for n in range(100) if in_holdout("atelier-test", f"c{n}@example.fr", Decimal(50))
     )
@@ -171,6 +171,6 @@ def test_a_hold_out_customer_goes_through_every_step_but_is_never_emailed(world:
     assert world.sent_messages() == []
     world.clock.advance(hours=2)
     world.post([order_placed("o1", world.clock(), "held-cart")])
-    cart = world.services.carts.get("atelier-test", "held-cart")
+    cart = world.adapters.carts.get("atelier-test", "held-cart")
     assert cart is not None and [r.held_out for r in cart.reminders] == [True, True, True]
     assert cart.order is not None and cart.order.holdout and not cart.order.recovered

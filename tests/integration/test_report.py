@@ -25,7 +25,7 @@ def report(world: World, event: dict) -> list[str]:
 
 def read(world: World, key: str) -> bytes:
     s3 = world.session.client("s3")
-    return s3.get_object(Bucket=world.services.settings.REPORTS_BUCKET, Key=key)["Body"].read()
+    return s3.get_object(Bucket=world.adapters.settings.REPORTS_BUCKET, Key=key)["Body"].read()
 
 
 def a_day_of_carts(world: World) -> None:
@@ -73,7 +73,7 @@ def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> No
 def test_the_report_queries_the_day_index_and_never_scans(world: World) -> None:
     a_day_of_carts(world)
     calls: list[str] = []
-    client = world.services.carts._table.meta.client  # the table the services use
+    client = world.adapters.carts._table.meta.client  # the table the services use
     client.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
     report(world, {"shop_id": "atelier-test", "from": "2026-11-02", "to": "2026-11-03"})
     assert "Scan" not in calls and calls.count("Query") >= 2
@@ -115,7 +115,7 @@ def test_a_longer_attribution_window_rebuilds_more_days(world: World) -> None:
     from relance.core.policy import ShopPolicy
 
     policy = ShopPolicy(attribution_window_days=30)
-    world.services.shops.put(world.shop.model_copy(update={"policy": policy}))
+    world.adapters.shops.put(world.shop.model_copy(update={"policy": policy}))
     world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
     days = sorted({k.split("/")[2] for k in report(world, {})})
     assert len(days) == 38 and days[-1] == "date=2026-11-02"

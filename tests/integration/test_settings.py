@@ -29,7 +29,7 @@ def put(world: World, path: str, body: object) -> tuple[int, dict]:
 def test_a_valid_policy_is_stored_and_read_back(world: World) -> None:
     status, stored = put(world, "/v1/policy", {"delay_preset": "patient", "consent_mode": "eu"})
     assert status == 200 and stored["consent_mode"] == "eu"
-    assert world.services.shops.get("atelier-test").policy.delay_preset == "patient"  # type: ignore[union-attr]
+    assert world.adapters.shops.get("atelier-test").policy.delay_preset == "patient"  # type: ignore[union-attr]
     status, text = world.request("GET", "/v1/policy")
     assert status == 200 and json.loads(text)["quiet_hours"] == {"start": "21:00:00", "end": "08:00:00"}
 
@@ -40,14 +40,14 @@ def test_an_invalid_policy_is_refused_with_its_fields_and_the_old_one_kept(world
     assert status == 422 and body["error"] == "invalid_settings"
     fields = {e["field"] for e in body["errors"]}
     assert {"policy.delay_preset", "policy.pressure_cap.max_emails"} <= fields
-    assert world.services.shops.get("atelier-test").policy.delay_preset == "patient"  # type: ignore[union-attr]
+    assert world.adapters.shops.get("atelier-test").policy.delay_preset == "patient"  # type: ignore[union-attr]
     assert world.request("PUT", "/v1/policy", b"{nope")[0] == 422
 
 
 def test_settings_need_the_shops_signature(world: World) -> None:
     event = world.api_event(b'{"delay_preset": "patient"}', path="/v1/policy", method="PUT", secret="wrong")
     assert world.invoke("api", event)["statusCode"] == 401
-    assert world.services.shops.get("atelier-test").policy.delay_preset == "avanci"  # type: ignore[union-attr]
+    assert world.adapters.shops.get("atelier-test").policy.delay_preset == "avanci"  # type: ignore[union-attr]
 
 
 def test_texts_are_stored_and_used_in_the_reassurance_step(world: World) -> None:
@@ -73,7 +73,7 @@ def test_shop_templates_are_checked_then_used(world: World) -> None:
     assert status == 422 and "unsubscribe" in body["errors"][0]["reason"]
     status, body = put(world, "/v1/templates", {"reminder.html": "{% for %}"})
     assert status == 422 and body["errors"][0]["field"] == "reminder.html"
-    assert world.services.shops.templates("atelier-test") == {}
+    assert world.adapters.shops.templates("atelier-test") == {}
     assert put(world, "/v1/templates", {"reminder.html": OURS})[0] == 200
     world.post([load_event("cart_updated.json")])
     world.clock.advance(hours=3)
@@ -96,7 +96,7 @@ def test_shop_templates_run_in_a_sandbox(world: World) -> None:
 def test_a_settings_change_never_silently_undoes_a_concurrent_one(world: World) -> None:
     from relance.adapters.errors import ConcurrentUpdate
 
-    store = world.services.shops
+    store = world.adapters.shops
 
     def meanwhile_texts_change(shop):  # type: ignore[no-untyped-def]
         store.change(shop.shop_id, lambda s: s.model_copy(update={"website": "https://other.example"}))
@@ -114,7 +114,7 @@ def test_a_conflicting_settings_request_gets_a_409(world: World, monkeypatch: py
     def conflicting(*_: object) -> None:
         raise ConcurrentUpdate("atelier-test")
 
-    monkeypatch.setattr(world.services.shops, "change", conflicting)
+    monkeypatch.setattr(world.adapters.shops, "change", conflicting)
     status, body = put(world, "/v1/policy", {"delay_preset": "patient"})
     assert status == 409 and body["error"] == "conflict"
-    assert world.services.shops.get("atelier-test").policy.delay_preset != "patient"  # type: ignore[union-attr]
+    assert world.adapters.shops.get("atelier-test").policy.delay_preset != "patient"  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 def run(world: World, *arguments: str) -> int:
-    table = world.services.settings.TABLE_NAME
+    table = world.adapters.settings.TABLE_NAME
     return shop_settings.main(
         ["--table", table, "--shop-id", "atelier-test", *arguments], session=world.session
     )
@@ -25,13 +25,13 @@ def test_the_documented_policy_file_is_accepted_and_a_bad_one_changes_nothing(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(world, "policy", str(EXAMPLES / "policy.json")) == 0
-    assert world.services.shops.get("atelier-test").policy.consent_mode == "eu"  # type: ignore[union-attr]
+    assert world.adapters.shops.get("atelier-test").policy.consent_mode == "eu"  # type: ignore[union-attr]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"quiet_hours": {"start": "25:00"}}))
     capsys.readouterr()
     assert run(world, "policy", str(bad)) == 2
     assert "policy.quiet_hours.start" in capsys.readouterr().err
-    assert world.services.shops.get("atelier-test").policy.consent_mode == "eu"  # type: ignore[union-attr]
+    assert world.adapters.shops.get("atelier-test").policy.consent_mode == "eu"  # type: ignore[union-attr]
 
 
 def test_codes_are_uploaded_from_a_file(
@@ -46,7 +46,7 @@ def test_codes_are_uploaded_from_a_file(
 def test_templates_from_a_folder_are_checked_before_they_are_stored(world: World, tmp_path: Path) -> None:
     (tmp_path / "reminder.html").write_text("<p>{{ shop.name }}</p>")  # no unsubscribe link
     assert run(world, "templates", str(tmp_path)) == 2
-    assert world.services.shops.templates("atelier-test") == {}
+    assert world.adapters.shops.templates("atelier-test") == {}
 
 
 def test_preview_writes_the_step_for_a_sample_cart(
@@ -69,8 +69,8 @@ def test_preview_writes_the_step_for_a_sample_cart(
 def test_an_unknown_shop_is_named_and_nothing_is_stored(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    table = world.services.settings.TABLE_NAME
+    table = world.adapters.settings.TABLE_NAME
     arguments = ["--table", table, "--shop-id", "no-such-shop", "policy", str(EXAMPLES / "policy.json")]
     assert shop_settings.main(arguments, session=world.session) == 2
     assert "no shop 'no-such-shop'" in capsys.readouterr().err
-    assert world.services.shops.get("no-such-shop") is None
+    assert world.adapters.shops.get("no-such-shop") is None

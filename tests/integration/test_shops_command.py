@@ -22,9 +22,9 @@ def test_create_prints_a_secret_that_the_api_accepts(
     assert main(ARGS) == 0
     credentials = json.loads(capsys.readouterr().out)
     assert credentials["shop_id"] == "la-boutique" and len(credentials["secret"]) >= 40
-    shop = world.services.shops.get("la-boutique")
+    shop = world.adapters.shops.get("la-boutique")
     assert shop is not None and shop.name == "La Boutique"
-    assert "la-boutique" in world.services.shops.shop_ids()
+    assert "la-boutique" in world.adapters.shops.shop_ids()
     status, _ = world.post([], shop_id="la-boutique", secret=credentials["secret"])
     assert status == 422  # authenticated; an empty batch is then refused for what it is
     assert signature(credentials["secret"], 0, b"") != signature(world.secret, 0, b"")
@@ -38,7 +38,7 @@ def test_invalid_shop_details_are_refused_with_the_field_named(
     assert main(bad) == 2
     error = capsys.readouterr().err
     assert "shop_id:" in error and "website:" in error
-    assert world.services.shops.get("Bad Id!") is None
+    assert world.adapters.shops.get("Bad Id!") is None
 
 
 def test_create_sets_an_alarm_for_a_shop_that_stops_sending_events(

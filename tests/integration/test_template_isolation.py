@@ -44,7 +44,7 @@ def test_hostile_templates_are_refused_at_upload_with_a_422(world: World, attack
     status, body = put(world, "/v1/templates", {"reminder.html": OURS + attack})
     assert status == 422, body
     assert body["errors"][0]["field"] == "reminder.html" and body["errors"][0]["reason"]
-    assert world.services.shops.templates("atelier-test") == {}
+    assert world.adapters.shops.templates("atelier-test") == {}
     assert STRINGS["fr"]["greeting"] != "HACKED" and "HACKED" not in json.dumps(STRINGS)
 
 
@@ -57,9 +57,9 @@ def html_of(message: object) -> str:
 def test_a_template_that_fails_at_send_falls_back_to_ours_and_other_shops_are_untouched(world: World) -> None:
     # Stored straight in the table, as a template accepted before today's rules would be.
     stored = OURS + HOSTILE["mutates the shared words"]
-    world.services.shops.put_templates("atelier-test", {"reminder.html": stored})
+    world.adapters.shops.put_templates("atelier-test", {"reminder.html": stored})
     other = demo_shop("autre-boutique", name="Autre Boutique")
-    other_secret = register(world.services, other)
+    other_secret = register(world.adapters, other)
     world.post([load_event("cart_updated.json")])
     same_cart_elsewhere = {**load_event("cart_updated.json"), "id": "evt-other"}
     world.post([same_cart_elsewhere], shop_id=other.shop_id, secret=other_secret)

@@ -43,11 +43,11 @@ def test_one_click_post_unsubscribes_and_the_next_step_stops(world: World) -> No
     url = unsubscribe_url(first_email(world))
     status, page = world.request("POST", url, b"List-Unsubscribe=One-Click")
     assert status == 200 and "Atelier Test" in page
-    assert world.services.contacts.is_suppressed("atelier-test", "claire@example.fr")
+    assert world.adapters.contacts.is_suppressed("atelier-test", "claire@example.fr")
     world.clock.advance(hours=24)
     assert world.fire("cart-1", 2) == {"action": "stopped", "step": 2, "reason": "unsubscribed"}
     assert len(world.sent_messages()) == 1
-    cart = world.services.carts.get("atelier-test", "cart-1")
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and "unsubscribe" in cart.reminder(1).feedback  # type: ignore[union-attr]
 
 
@@ -63,7 +63,7 @@ def test_the_visible_link_shows_a_confirm_page_and_changes_nothing_by_itself(wor
     url = unsubscribe_url(first_email(world))
     status, page = world.request("GET", url)
     assert status == 200 and "<form method='post'>" in page and "Atelier Test" in page
-    assert not world.services.contacts.is_suppressed("atelier-test", "claire@example.fr")
+    assert not world.adapters.contacts.is_suppressed("atelier-test", "claire@example.fr")
 
 
 def test_forged_or_borrowed_tokens_are_refused(world: World) -> None:
@@ -78,4 +78,4 @@ def test_forged_or_borrowed_tokens_are_refused(world: World) -> None:
         "a click token is not an unsubscribe token"
     )
     assert world.request("GET", f"/r/{token}")[0] == 404, "and the other way round"
-    assert not world.services.contacts.is_suppressed("atelier-test", "claire@example.fr")
+    assert not world.adapters.contacts.is_suppressed("atelier-test", "claire@example.fr")

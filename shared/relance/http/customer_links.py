@@ -15,7 +15,7 @@ from relance.core.pages import unsubscribe_confirm, unsubscribe_done
 from relance.core.tokens import ExpiredToken, InvalidToken
 from relance.http.responses import PRIVATE_HEADERS, html_response, metrics, page_response
 from relance.services.links import LinkGone, check_unsubscribe, follow, unsubscribe
-from relance.wiring import services
+from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
 
@@ -38,25 +38,25 @@ def _gone(_: LinkGone) -> Response[str]:
 @router.get("/r/<token>")
 def follow_link(token: str) -> Response[str]:
     """A tracked cart link: note the click, send the customer to their cart."""
-    target = follow(services(), token)
+    target = follow(adapters(), token)
     metrics.add_metric(name="LinkClicks", unit=MetricUnit.Count, value=1)
     return Response(status_code=302, headers={"Location": target, **PRIVATE_HEADERS}, body="")
 
 
 def _shop_words(shop_id: str) -> tuple[str, str]:
-    shop = services().shops.get(shop_id)
+    shop = adapters().shops.get(shop_id)
     return (shop.name, shop.language) if shop else (shop_id, "en")
 
 
 @router.get("/u/<token>")
 def unsubscribe_page(token: str) -> Response[str]:
-    name, language = _shop_words(check_unsubscribe(services(), token))
+    name, language = _shop_words(check_unsubscribe(adapters(), token))
     return html_response(200, unsubscribe_confirm(name, language))
 
 
 @router.post("/u/<token>")
 def unsubscribe_now(token: str) -> Response[str]:
-    shop_id = unsubscribe(services(), token)
+    shop_id = unsubscribe(adapters(), token)
     metrics.add_dimension(name="shop", value=shop_id)
     metrics.add_metric(name="Unsubscribes", unit=MetricUnit.Count, value=1)
     return html_response(200, unsubscribe_done(*_shop_words(shop_id)))

@@ -16,7 +16,7 @@ from relance.core.pages import page
 from relance.core.shop import Shop
 from relance.services.ingest import authenticate
 from relance.services.settings import SettingsRejected
-from relance.wiring import services
+from relance.wiring import adapters
 
 # Powertools shares one metric set per process: this is the handler's ``Metrics``.
 metrics = Metrics(service="api")
@@ -46,7 +46,7 @@ def signed_shop(router: BaseRouter, *, allow_suspended: bool = False) -> tuple[S
     raw = raw_body(event.raw_event)
     headers = event.headers
     shop = authenticate(
-        services(),
+        adapters(),
         headers.get("x-relance-shop"),
         headers.get("x-relance-timestamp"),
         headers.get("x-relance-signature"),

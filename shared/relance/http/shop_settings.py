@@ -16,7 +16,7 @@ from relance.http.responses import json_body, json_response, signed_shop
 from relance.services.erase import erase_customer
 from relance.services.settings import SettingsRejected, set_policy, set_texts
 from relance.services.templates import upload_templates
-from relance.wiring import services
+from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
 
@@ -30,14 +30,14 @@ def get_policy() -> Response[str]:
 @router.put("/v1/policy")
 def put_policy() -> Response[str]:
     shop, raw = signed_shop(router)
-    policy = set_policy(services(), shop, json_body(raw))
+    policy = set_policy(adapters(), shop, json_body(raw))
     return json_response(200, policy.model_dump(mode="json"))
 
 
 @router.put("/v1/texts")
 def put_texts() -> Response[str]:
     shop, raw = signed_shop(router)
-    texts = set_texts(services(), shop, json_body(raw))
+    texts = set_texts(adapters(), shop, json_body(raw))
     return json_response(200, texts.model_dump(mode="json"))
 
 
@@ -56,7 +56,7 @@ def erase() -> Response[str]:
         request = ErasureRequest.model_validate(json_body(raw))
     except ValidationError as error:
         raise SettingsRejected(field_errors("erase", error)) from None
-    erased = erase_customer(services(), shop, str(request.email))
+    erased = erase_customer(adapters(), shop, str(request.email))
     return json_response(200, {"carts_erased": erased.carts, "suppression_kept": erased.kept_suppression})
 
 
@@ -66,4 +66,4 @@ def put_templates() -> Response[str]:
     body = json_body(raw)
     if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
         raise SettingsRejected((FieldError("body", "an object of template name -> template source"),))
-    return json_response(200, {"templates": upload_templates(services(), shop, body)})
+    return json_response(200, {"templates": upload_templates(adapters(), shop, body)})

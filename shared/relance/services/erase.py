@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from relance.core.shop import Shop
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 
 @dataclass(frozen=True)
@@ -21,26 +21,26 @@ class Erased:
     kept_suppression: bool
 
 
-def erase_customer(svc: Services, shop: Shop, email: str) -> Erased:
+def erase_customer(adapters: Adapters, shop: Shop, email: str) -> Erased:
     """Every cart of the address and every item naming one (checkout and message indexes),
     then the customer's record; works for a suspended shop too (the customer's right does
     not depend on the shop's account)."""
     erased = 0
-    for cart_id in svc.contacts.cart_ids(shop.shop_id, email):
-        cart = svc.carts.get(shop.shop_id, cart_id)
+    for cart_id in adapters.contacts.cart_ids(shop.shop_id, email):
+        cart = adapters.carts.get(shop.shop_id, cart_id)
         if cart is not None:
             for token in cart.checkout_tokens:
-                svc.checkouts.forget(shop.shop_id, token)
+                adapters.checkouts.forget(shop.shop_id, token)
             for reminder in cart.reminders:
                 if reminder.message_id:
-                    svc.messages.forget(reminder.message_id)
-        erased += svc.carts.delete(shop.shop_id, cart_id)
-    suppressed = svc.contacts.is_suppressed(shop.shop_id, email)
-    svc.contacts.forget(shop.shop_id, email, svc.clock())
+                    adapters.messages.forget(reminder.message_id)
+        erased += adapters.carts.delete(shop.shop_id, cart_id)
+    suppressed = adapters.contacts.is_suppressed(shop.shop_id, email)
+    adapters.contacts.forget(shop.shop_id, email, adapters.clock())
     return Erased(carts=erased, kept_suppression=suppressed)
 
 
-def was_erased(svc: Services, shop: Shop, email: str, occurred_at: datetime) -> bool:
+def was_erased(adapters: Adapters, shop: Shop, email: str, occurred_at: datetime) -> bool:
     """The customer asked to be erased after this event happened: do not store it again."""
-    erased_at = svc.contacts.erased_at(shop.shop_id, email)
+    erased_at = adapters.contacts.erased_at(shop.shop_id, email)
     return erased_at is not None and occurred_at <= erased_at

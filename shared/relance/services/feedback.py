@@ -7,7 +7,7 @@ from typing import Literal
 
 from relance.core.feedback import SesEvent, record_feedback
 from relance.services.updates import retention_days, update_cart
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 
 class UnknownMessage(Exception):
@@ -22,19 +22,19 @@ class FeedbackOutcome:
     suppressed: int = 0
 
 
-def handle_ses_event(svc: Services, event: SesEvent) -> FeedbackOutcome:
+def handle_ses_event(adapters: Adapters, event: SesEvent) -> FeedbackOutcome:
     kind = event.kind
     if kind is None:
         return FeedbackOutcome("ignored", event.event_type)
-    sent = svc.messages.find(event.mail.message_id)
+    sent = adapters.messages.find(event.mail.message_id)
     if sent is None:
         raise UnknownMessage(event.mail.message_id)
     addresses = event.addresses_to_suppress()
     for address in addresses:
-        svc.contacts.suppress(sent.shop_id, address, kind, event.happened_at)
-    retention = retention_days(svc, sent.shop_id)
+        adapters.contacts.suppress(sent.shop_id, address, kind, event.happened_at)
+    retention = retention_days(adapters, sent.shop_id)
     noted = update_cart(
-        svc,
+        adapters,
         sent.shop_id,
         sent.cart_id,
         lambda c: record_feedback(c, sent.step, kind, event.happened_at),

@@ -8,20 +8,20 @@ from datetime import datetime, timedelta
 from relance.core.cart import Cart, GrantedIncentive
 from relance.core.shop import Shop
 from relance.services.updates import update_cart
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 
-def grant_incentive(svc: Services, shop: Shop, cart: Cart, now: datetime) -> Cart | None:
+def grant_incentive(adapters: Adapters, shop: Shop, cart: Cart, now: datetime) -> Cart | None:
     """``cart`` with its incentive recorded, or ``None`` when none can be given (already given
     to this customer this period, or the pool is empty)."""
     incentive = shop.policy.incentive
     email = str(cart.customer.email)
     period_start = now - timedelta(days=incentive.once_per_days)
-    if not svc.contacts.claim_incentive(shop.shop_id, email, now, period_start):
+    if not adapters.contacts.claim_incentive(shop.shop_id, email, now, period_start):
         return None
-    code = incentive.static_code or svc.codes.take(shop.shop_id, cart.cart_id, now)
+    code = incentive.static_code or adapters.codes.take(shop.shop_id, cart.cart_id, now)
     if code is None:
-        svc.contacts.release_incentive(shop.shop_id, email, now)
+        adapters.contacts.release_incentive(shop.shop_id, email, now)
         return None
     granted = GrantedIncentive(code=code, kind=incentive.kind, value=incentive.value, granted_at=now)
 
@@ -30,4 +30,4 @@ def grant_incentive(svc: Services, shop: Shop, cart: Cart, now: datetime) -> Car
             return None
         return current.model_copy(update={"incentive": granted})
 
-    return update_cart(svc, shop.shop_id, cart.cart_id, record, shop.policy.retention_days)
+    return update_cart(adapters, shop.shop_id, cart.cart_id, record, shop.policy.retention_days)

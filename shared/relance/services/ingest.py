@@ -17,7 +17,7 @@ from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
 from relance.services.erase import was_erased
 from relance.services.updates import backoff, retrying, update_cart
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 MAX_ATTEMPTS = 5
 
@@ -38,7 +38,7 @@ class Applied:
 
 
 def authenticate(
-    svc: Services,
+    adapters: Adapters,
     shop_id: str | None,
     timestamp: str | None,
     signed: str | None,
@@ -51,9 +51,9 @@ def authenticate(
     a bad signature."""
     if not shop_id or not re.match(SHOP_ID_PATTERN, shop_id):
         raise AuthError("missing or malformed X-Relance-Shop header")
-    now = svc.clock()
-    secrets = svc.secrets.get(shop_id, now)
-    shop = svc.shops.get(shop_id) if secrets else None
+    now = adapters.clock()
+    secrets = adapters.secrets.get(shop_id, now)
+    shop = adapters.shops.get(shop_id) if secrets else None
     if not secrets or shop is None:
         raise AuthError("unknown shop")
     failures = []
@@ -70,55 +70,57 @@ def authenticate(
     return shop
 
 
-def _load(svc: Services, shop: Shop, event: ShopEvent) -> tuple[ShopEvent, Cart | None]:
+def _load(adapters: Adapters, shop: Shop, event: ShopEvent) -> tuple[ShopEvent, Cart | None]:
     """The event and its stored cart. An order that names a checkout rather than a cart
     Relance knows goes to the cart that announced that checkout."""
-    stored = svc.carts.get(shop.shop_id, event.cart_id)
+    stored = adapters.carts.get(shop.shop_id, event.cart_id)
     if stored is not None or not isinstance(event, OrderPlaced):
         return event, stored
-    cart_id = svc.checkouts.cart_of(shop.shop_id, event.checkout_token or event.cart_id, svc.clock())
+    cart_id = adapters.checkouts.cart_of(
+        shop.shop_id, event.checkout_token or event.cart_id, adapters.clock()
+    )
     if cart_id is None:
         return event, None
-    return event.model_copy(update={"cart_id": cart_id}), svc.carts.get(shop.shop_id, cart_id)
+    return event.model_copy(update={"cart_id": cart_id}), adapters.carts.get(shop.shop_id, cart_id)
 
 
-def apply(svc: Services, shop: Shop, index: int, event: ShopEvent) -> Applied:
+def apply(adapters: Adapters, shop: Shop, index: int, event: ShopEvent) -> Applied:
     """Apply one event with one conditional write; arm step 1 when the cart becomes eligible."""
     if isinstance(event, CheckoutStarted) and event.checkout_token:
         expires = event.occurred_at + timedelta(days=shop.policy.retention_days)
-        svc.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
+        adapters.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
     email = event.customer.email if event.customer else None
-    if email is not None and was_erased(svc, shop, str(email), event.occurred_at):
+    if email is not None and was_erased(adapters, shop, str(email), event.occurred_at):
         return Applied(index, event.id, "erased")
     for attempt in range(MAX_ATTEMPTS):
-        event, stored = _load(svc, shop, event)
+        event, stored = _load(adapters, shop, event)
         updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
         if updated is None:
             if stored is not None:
-                _finish_duplicate(svc, shop, stored, event)
+                _finish_duplicate(adapters, shop, stored, event)
             return Applied(index, event.id, "duplicate")
-        armed = needs_timer(updated, shop.policy, svc.clock())
+        armed = needs_timer(updated, shop.policy, adapters.clock())
         if armed:
-            updated = _with_timer(svc, shop, updated)
+            updated = _with_timer(adapters, shop, updated)
         try:
-            saved = svc.carts.save(updated, shop.policy.retention_days)
+            saved = adapters.carts.save(updated, shop.policy.retention_days)
         except ConcurrentUpdate:
             backoff(attempt)
             continue
         if armed:
-            _arm_timer_of(svc, shop, saved)
+            _arm_timer_of(adapters, shop, saved)
         new_address = stored is None or stored.customer.email != saved.customer.email
-        _note_customer(svc, shop, saved, event, armed=armed, new_address=new_address)
+        _note_customer(adapters, shop, saved, event, armed=armed, new_address=new_address)
         order = saved.order
         newly_ordered = order is not None and (stored is None or stored.order is None)
         recovered = order.amount if newly_ordered and order is not None and order.recovered else None
         if newly_ordered and recovered is None and isinstance(event, OrderPlaced):
-            recovered = _credit_same_customer(svc, shop, saved, event)
+            recovered = _credit_same_customer(adapters, shop, saved, event)
         return Applied(index, event.id, "applied", timer_armed=armed, recovered_amount=recovered)
     raise ConcurrentUpdate(event.cart_id)
 
 
-def _finish_duplicate(svc: Services, shop: Shop, stored: Cart, event: ShopEvent) -> None:
+def _finish_duplicate(adapters: Adapters, shop: Shop, stored: Cart, event: ShopEvent) -> None:
     """An event seen before: its first delivery may have died after the cart write (the API
     answered 5xx, the shop resent). Redo what follows that write; each write is idempotent
     (a set of carts, the newest consent, the latest order, the newest cart, a marker on the
@@ -126,34 +128,34 @@ def _finish_duplicate(svc: Services, shop: Shop, stored: Cart, event: ShopEvent)
     timer = stored.timer
     armed = timer is not None and stored.status == "active"
     if timer is not None and stored.reminder(timer.step) is None:
-        _arm_timer_of(svc, shop, stored)  # (it arms nothing for a closed cart)
-    _note_customer(svc, shop, stored, event, armed=armed, new_address=True)
+        _arm_timer_of(adapters, shop, stored)  # (it arms nothing for a closed cart)
+    _note_customer(adapters, shop, stored, event, armed=armed, new_address=True)
     order = stored.order
     if isinstance(event, OrderPlaced) and order and not order.recovered and not order.credited_elsewhere:
-        _credit_same_customer(svc, shop, stored, event)
+        _credit_same_customer(adapters, shop, stored, event)
 
 
-def _with_timer(svc: Services, shop: Shop, cart: Cart) -> Cart:
+def _with_timer(adapters: Adapters, shop: Shop, cart: Cart) -> Cart:
     """``cart`` with a timer for its next step, to be written; the schedule is created only
     once that write won (:func:`_arm_timer_of`), so that of many racing events one arms."""
     step = cart.next_step
     due = due_at(cart, shop.policy, step)
     return cart.model_copy(
-        update={"timer": Timer(step=step, due_at=due), "eligible_at": cart.eligible_at or svc.clock()}
+        update={"timer": Timer(step=step, due_at=due), "eligible_at": cart.eligible_at or adapters.clock()}
     )
 
 
-def _arm_timer_of(svc: Services, shop: Shop, cart: Cart) -> None:
+def _arm_timer_of(adapters: Adapters, shop: Shop, cart: Cart) -> None:
     """Create the schedule the stored cart names. Idempotent (the schedule's name is its cart,
     step and due time); if it fails, the API answers 5xx, the shop resends, and the resend
     (a duplicate) arms it again (:func:`_finish_duplicate`): never a cart marked as
     followed up without its timer."""
     timer = cart.timer
     if timer is not None and cart.status == "active":
-        retrying(lambda: svc.timers.arm(shop.shop_id, cart.cart_id, timer.step, timer.due_at))
+        retrying(lambda: adapters.timers.arm(shop.shop_id, cart.cart_id, timer.step, timer.due_at))
 
 
-def _rearm_other_carts(svc: Services, shop: Shop, email: str, but: str) -> None:
+def _rearm_other_carts(adapters: Adapters, shop: Shop, email: str, but: str) -> None:
     """Consent given on one cart: the address's other carts stopped for want of it resume.
 
     Here the schedule is created before the write, unlike for the event's own cart: a resend
@@ -162,18 +164,18 @@ def _rearm_other_carts(svc: Services, shop: Shop, email: str, but: str) -> None:
     timer. A timer whose write lost stops harmlessly when it fires."""
 
     def rearmed(cart: Cart) -> Cart | None:
-        if not needs_timer(cart, shop.policy, svc.clock()):
+        if not needs_timer(cart, shop.policy, adapters.clock()):
             return None
-        timed = _with_timer(svc, shop, cart)
-        _arm_timer_of(svc, shop, timed)
+        timed = _with_timer(adapters, shop, cart)
+        _arm_timer_of(adapters, shop, timed)
         return timed
 
-    for cart_id in svc.contacts.cart_ids(shop.shop_id, email) - {but}:
-        update_cart(svc, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
+    for cart_id in adapters.contacts.cart_ids(shop.shop_id, email) - {but}:
+        update_cart(adapters, shop.shop_id, cart_id, rearmed, shop.policy.retention_days)
 
 
 def _note_customer(
-    svc: Services, shop: Shop, cart: Cart, event: ShopEvent, *, armed: bool, new_address: bool
+    adapters: Adapters, shop: Shop, cart: Cart, event: ShopEvent, *, armed: bool, new_address: bool
 ) -> None:
     """What applies to the customer across carts: the carts holding their address (for
     erasure), consent, purchases, their newest cart."""
@@ -181,33 +183,37 @@ def _note_customer(
     if email is None:
         return
     if new_address:
-        svc.contacts.note_cart(shop.shop_id, str(email), cart.cart_id)
+        adapters.contacts.note_cart(shop.shop_id, str(email), cart.cart_id)
     said = event.customer.marketing_consent if event.customer else None
     if said is not None:
-        svc.contacts.note_consent(shop.shop_id, str(email), said, event.occurred_at)
+        adapters.contacts.note_consent(shop.shop_id, str(email), said, event.occurred_at)
     if said is True and shop.policy.consent_mode == "eu":
-        _rearm_other_carts(svc, shop, str(email), but=cart.cart_id)
+        _rearm_other_carts(adapters, shop, str(email), but=cart.cart_id)
     if isinstance(event, OrderPlaced):
-        svc.contacts.note_order(shop.shop_id, str(email), event.occurred_at)
+        adapters.contacts.note_order(shop.shop_id, str(email), event.occurred_at)
     if armed:
-        svc.contacts.claim_newest(shop.shop_id, str(email), cart.cart_id, cart.abandoned_at)
+        adapters.contacts.claim_newest(shop.shop_id, str(email), cart.cart_id, cart.abandoned_at)
 
 
-def _credit_same_customer(svc: Services, shop: Shop, ordered: Cart, event: OrderPlaced) -> Decimal | None:
+def _credit_same_customer(
+    adapters: Adapters, shop: Shop, ordered: Cart, event: OrderPlaced
+) -> Decimal | None:
     """The attribution fallback: the customer ordered through another cart than the one we
     emailed (another device, a new session). Credit the emailed cart, stop its sequence,
     and mark this cart's order as counted there. Returns the amount recovered (``None`` for
     a hold-out customer's cart: their order is a natural return, counted as such)."""
     email = ordered.customer.email
-    last = svc.contacts.last_email(shop.shop_id, str(email)) if email else None
+    last = adapters.contacts.last_email(shop.shop_id, str(email)) if email else None
     if last is None or last.cart_id == ordered.cart_id:
         return None
     retention = shop.policy.retention_days
     window = shop.policy.attribution_window
     reminded = update_cart(
-        svc, shop.shop_id, last.cart_id, lambda c: credit_same_customer(c, event, window), retention
+        adapters, shop.shop_id, last.cart_id, lambda c: credit_same_customer(c, event, window), retention
     )
     if reminded is None:
         return None
-    update_cart(svc, shop.shop_id, ordered.cart_id, lambda c: credited_elsewhere(c, last.cart_id), retention)
+    update_cart(
+        adapters, shop.shop_id, ordered.cart_id, lambda c: credited_elsewhere(c, last.cart_id), retention
+    )
     return event.amount if reminded.order is not None and reminded.order.recovered else None

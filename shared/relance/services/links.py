@@ -20,70 +20,70 @@ from relance.core.tokens import (
     unsubscribe_claims,
 )
 from relance.services.updates import retention_days, update_cart
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 
 class LinkGone(Exception):
     """A genuine link whose cart no longer exists (expired, erased): 410."""
 
 
-def _base(svc: Services) -> str:
-    return svc.settings.PUBLIC_API_URL.rstrip("/")
+def _base(adapters: Adapters) -> str:
+    return adapters.settings.PUBLIC_API_URL.rstrip("/")
 
 
-def email_links(svc: Services, cart: Cart, step: int) -> EmailLinks:
+def email_links(adapters: Adapters, cart: Cart, step: int) -> EmailLinks:
     """The links to put in step ``step``'s email for ``cart``."""
-    base = _base(svc)
-    if not base or not svc.settings.LINK_KEY_SECRET_ARN:
+    base = _base(adapters)
+    if not base or not adapters.settings.LINK_KEY_SECRET_ARN:
         raise RuntimeError("PUBLIC_API_URL and LINK_KEY_SECRET_ARN are needed for unsubscribe links")
-    key, now = svc.link_key.get(), svc.clock()
+    key, now = adapters.link_key.get(), adapters.clock()
     digest = contact_digest(cart.shop_id, str(cart.customer.email))
     click = make_token(key, click_claims(cart.shop_id, cart.cart_id, step, now))
     unsubscribe = make_token(key, unsubscribe_claims(cart.shop_id, cart.cart_id, step, digest, now))
     return EmailLinks(cart=f"{base}/r/{click}", unsubscribe=f"{base}/u/{unsubscribe}")
 
 
-def _claims(svc: Services, token: str, kind: str) -> LinkClaims:
-    claims = read_token(svc.link_key.get(), token, svc.clock())
+def _claims(adapters: Adapters, token: str, kind: str) -> LinkClaims:
+    claims = read_token(adapters.link_key.get(), token, adapters.clock())
     if claims.kind != kind:
         raise InvalidToken
     return claims
 
 
-def follow(svc: Services, token: str) -> str:
+def follow(adapters: Adapters, token: str) -> str:
     """Where a click on ``token`` goes; records the click. Raises InvalidToken, ExpiredToken, LinkGone."""
-    now = svc.clock()
-    claims = _claims(svc, token, "click")
-    cart = svc.carts.get(claims.shop_id, claims.cart_id)
+    now = adapters.clock()
+    claims = _claims(adapters, token, "click")
+    cart = adapters.carts.get(claims.shop_id, claims.cart_id)
     if cart is None or cart.restore_url is None:
         raise LinkGone(claims.cart_id)
-    retention = retention_days(svc, claims.shop_id)
+    retention = retention_days(adapters, claims.shop_id)
     with suppress(ConcurrentUpdate):  # after repeated conflicts the click goes unnoted, never the customer
         update_cart(
-            svc, claims.shop_id, claims.cart_id, lambda c: record_click(c, claims.step, now), retention
+            adapters, claims.shop_id, claims.cart_id, lambda c: record_click(c, claims.step, now), retention
         )
     return cart.restore_url
 
 
-def check_unsubscribe(svc: Services, token: str) -> str:
+def check_unsubscribe(adapters: Adapters, token: str) -> str:
     """The shop of a genuine unsubscribe link; raises InvalidToken or ExpiredToken otherwise."""
-    return _claims(svc, token, "unsubscribe").shop_id
+    return _claims(adapters, token, "unsubscribe").shop_id
 
 
-def unsubscribe(svc: Services, token: str) -> str:
+def unsubscribe(adapters: Adapters, token: str) -> str:
     """Stop every email to the customer of ``token`` (before the next step); returns the shop id.
 
     Works after the cart is gone: the token carries the customer's hash, not the cart's data.
     """
-    now = svc.clock()
-    claims = _claims(svc, token, "unsubscribe")
+    now = adapters.clock()
+    claims = _claims(adapters, token, "unsubscribe")
     if not claims.contact:
         raise InvalidToken  # genuine but unusable: it would suppress nobody
-    svc.contacts.unsubscribe(claims.shop_id, claims.contact, now)
-    retention = retention_days(svc, claims.shop_id)
+    adapters.contacts.unsubscribe(claims.shop_id, claims.contact, now)
+    retention = retention_days(adapters, claims.shop_id)
     with suppress(ConcurrentUpdate):  # the suppression above is what matters; the KPI is a bonus
         update_cart(
-            svc,
+            adapters,
             claims.shop_id,
             claims.cart_id,
             lambda c: record_feedback(c, claims.step, "unsubscribe", now),

@@ -5,21 +5,23 @@ from __future__ import annotations
 from relance.core.cart import Cart
 from relance.core.shop import Shop
 from relance.services.updates import update_cart
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 
-def flag_for_call(svc: Services, shop: Shop, cart: Cart) -> tuple[Cart, bool]:
+def flag_for_call(adapters: Adapters, shop: Shop, cart: Cart) -> tuple[Cart, bool]:
     """Publish the cart and its contact to the manual-call topic, unless another run did;
     returns ``cart`` as now stored, and whether this run published."""
-    now = svc.clock()
+    now = adapters.clock()
     retention = shop.policy.retention_days
 
     def flagged(current: Cart) -> Cart | None:
         return current.model_copy(update={"flagged_at": now}) if current.flagged_at is None else None
 
-    claimed = update_cart(svc, shop.shop_id, cart.cart_id, flagged, retention)
+    claimed = update_cart(adapters, shop.shop_id, cart.cart_id, flagged, retention)
     if claimed is None:
-        return svc.carts.get(shop.shop_id, cart.cart_id) or cart, False  # flagged meanwhile: once per cart
+        return adapters.carts.get(
+            shop.shop_id, cart.cart_id
+        ) or cart, False  # flagged meanwhile: once per cart
     customer = claimed.customer
     detail = {
         "kind": "high_value_cart",
@@ -41,11 +43,15 @@ def flag_for_call(svc: Services, shop: Shop, cart: Cart) -> tuple[Cart, bool]:
         },
     }
     try:
-        svc.alerts.publish(f"{shop.name}: {claimed.total} {claimed.currency} cart to call about", detail)
+        adapters.alerts.publish(f"{shop.name}: {claimed.total} {claimed.currency} cart to call about", detail)
     except Exception:
         # Unflag so that the retry of this step publishes it: once per cart, not zero times.
         update_cart(
-            svc, shop.shop_id, cart.cart_id, lambda c: c.model_copy(update={"flagged_at": None}), retention
+            adapters,
+            shop.shop_id,
+            cart.cart_id,
+            lambda c: c.model_copy(update={"flagged_at": None}),
+            retention,
         )
         raise
     return claimed, True

@@ -15,75 +15,75 @@ from relance.services.manual_call import flag_for_call
 from relance.services.outcome import ReminderOutcome
 from relance.services.sending import finish_sent_step, send_step
 from relance.services.updates import backoff, update_cart
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 MAX_ATTEMPTS = 5
 
 
-def run_step(svc: Services, shop_id: str, cart_id: str, step: int) -> ReminderOutcome:
-    shop = svc.shops.get(shop_id)
+def run_step(adapters: Adapters, shop_id: str, cart_id: str, step: int) -> ReminderOutcome:
+    shop = adapters.shops.get(shop_id)
     if shop is None:
         return ReminderOutcome("stopped", step, "unknown_shop")
     for attempt in range(MAX_ATTEMPTS):
-        cart = svc.carts.get(shop_id, cart_id)
+        cart = adapters.carts.get(shop_id, cart_id)
         if cart is None:
             return ReminderOutcome("stopped", step, "unknown_cart")
         email = cart.customer.email
-        contact = svc.contacts.state(shop_id, str(email)) if email else ContactState()
+        contact = adapters.contacts.state(shop_id, str(email)) if email else ContactState()
         decision = decide(
-            cart, shop.policy, step, svc.clock(), contact=contact, shop_time_zone=shop.time_zone
+            cart, shop.policy, step, adapters.clock(), contact=contact, shop_time_zone=shop.time_zone
         )
         try:
             if isinstance(decision, Stop):
                 if decision.reason in DORMANT:
-                    _disarm(svc, shop, cart_id, step)
+                    _disarm(adapters, shop, cart_id, step)
                 reason: str = decision.reason
-                if reason == "already_sent" and _finish_redelivered(svc, shop, cart, step):
+                if reason == "already_sent" and _finish_redelivered(adapters, shop, cart, step):
                     reason = "outcome_unknown"
                 return ReminderOutcome("stopped", step, reason)
             if isinstance(decision, Wait):
-                arm(svc, shop, cart_id, step, decision.until)
+                arm(adapters, shop, cart_id, step, decision.until)
                 return ReminderOutcome("waiting", step, decision.reason)
             flagged = False
             if not decision.held_out and needs_manual_call(cart, shop.policy):
-                cart, flagged = flag_for_call(svc, shop, cart)
-            outcome = replace(send_step(svc, shop, cart, decision, contact), flagged=flagged)
+                cart, flagged = flag_for_call(adapters, shop, cart)
+            outcome = replace(send_step(adapters, shop, cart, decision, contact), flagged=flagged)
         except ConcurrentUpdate:
             backoff(attempt)  # the cart changed under us: reload and decide again
             continue
         if outcome.next_step_from is not None:
-            arm_next(svc, shop, outcome.next_step_from, step + 1)
+            arm_next(adapters, shop, outcome.next_step_from, step + 1)
         if outcome.retry_at is not None:
-            arm(svc, shop, cart_id, step, outcome.retry_at)
+            arm(adapters, shop, cart_id, step, outcome.retry_at)
         return outcome
     raise ConcurrentUpdate(cart_id)
 
 
-def _finish_redelivered(svc: Services, shop: Shop, cart: Cart, step: int) -> bool:
+def _finish_redelivered(adapters: Adapters, shop: Shop, cart: Cart, step: int) -> bool:
     """A timer delivered again after its step was claimed: finish what the first delivery may
     have left undone (it may have died after SES took the email), never send again. ``True``
     when whether that step was emailed is unknown (counted: ``Reminders.stopped.outcome_unknown``)."""
     if cart.reminder(step) is None:
         return False
-    unknown = finish_sent_step(svc, shop, cart, step, redelivered=True)
+    unknown = finish_sent_step(adapters, shop, cart, step, redelivered=True)
     if cart.timer is None and cart.reminder(step + 1) is None:
-        arm_next(svc, shop, cart, step + 1)
+        arm_next(adapters, shop, cart, step + 1)
     return unknown
 
 
-def _disarm(svc: Services, shop: Shop, cart_id: str, step: int) -> None:
+def _disarm(adapters: Adapters, shop: Shop, cart_id: str, step: int) -> None:
     """Forget the timer that just stopped, so that the cart's next event can arm a new one."""
 
     def untimed(cart: Cart) -> Cart | None:
         timer = cart.timer
         return cart.model_copy(update={"timer": None}) if timer is not None and timer.step == step else None
 
-    update_cart(svc, shop.shop_id, cart_id, untimed, shop.policy.retention_days)
+    update_cart(adapters, shop.shop_id, cart_id, untimed, shop.policy.retention_days)
 
 
-def arm(svc: Services, shop: Shop, cart_id: str, step: int, due: datetime) -> None:
+def arm(adapters: Adapters, shop: Shop, cart_id: str, step: int, due: datetime) -> None:
     """Arm ``step`` at ``due`` and note it on the cart, unless the cart closed meanwhile."""
-    svc.timers.arm(shop.shop_id, cart_id, step, due)
+    adapters.timers.arm(shop.shop_id, cart_id, step, due)
 
     def timed(cart: Cart) -> Cart | None:
         return (
@@ -92,9 +92,9 @@ def arm(svc: Services, shop: Shop, cart_id: str, step: int, due: datetime) -> No
             else None
         )
 
-    update_cart(svc, shop.shop_id, cart_id, timed, shop.policy.retention_days)
+    update_cart(adapters, shop.shop_id, cart_id, timed, shop.policy.retention_days)
 
 
-def arm_next(svc: Services, shop: Shop, cart: Cart, step: int) -> None:
+def arm_next(adapters: Adapters, shop: Shop, cart: Cart, step: int) -> None:
     if step <= shop.policy.steps and cart.status == "active":
-        arm(svc, shop, cart.cart_id, step, due_at(cart, shop.policy, step))
+        arm(adapters, shop, cart.cart_id, step, due_at(cart, shop.policy, step))

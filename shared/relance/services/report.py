@@ -12,7 +12,7 @@ from relance.core.kpis import CohortKpis, in_cohort
 from relance.core.policy import ShopPolicy
 from relance.core.segments import value_segment
 from relance.core.shop import Shop
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 MAX_RANGE_DAYS = 400
 # A cohort changes while its sequence runs (7 days at most, plus a day of deferrals) and
@@ -54,7 +54,7 @@ class ReportRequest(BaseModel):
             day += timedelta(days=1)
 
 
-def build_day(svc: Services, shop: Shop, day: date) -> list[str]:
+def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
     """Compute one shop-day from the day index and write its files; return their keys.
 
     The carts are read once, page by page: each is added to its currency's KPIs while its
@@ -65,7 +65,7 @@ def build_day(svc: Services, shop: Shop, day: date) -> list[str]:
     segments: dict[tuple[str, str], CohortKpis] = {}
 
     def facts() -> Iterator[dict[str, str | int]]:
-        for cart in svc.carts.carts_of_day(shop_id, day):
+        for cart in adapters.carts.carts_of_day(shop_id, day):
             if in_cohort(cart, day):
                 currency = str(cart.currency)
                 segment = f"{customer_type(cart)}-{value_segment(cart, shop.policy)}"
@@ -74,19 +74,19 @@ def build_day(svc: Services, shop: Shop, day: date) -> list[str]:
                 by_segment.add(cart, shop.policy)
                 yield fact_row(cart, shop.policy)
 
-    facts_key = svc.reports.write_facts(shop_id, day, facts())
+    facts_key = adapters.reports.write_facts(shop_id, day, facts())
     totals = [cohorts[c] for c in sorted(cohorts)]
     by_segment = [(segment, segments[currency, segment]) for currency, segment in sorted(segments)]
-    return [*svc.reports.write_kpis(shop_id, day, totals, by_segment), facts_key]
+    return [*adapters.reports.write_kpis(shop_id, day, totals, by_segment), facts_key]
 
 
-def run(svc: Services, request: ReportRequest) -> list[str]:
-    shop_ids = [request.shop_id] if request.shop_id else svc.shops.shop_ids()
+def run(adapters: Adapters, request: ReportRequest) -> list[str]:
+    shop_ids = [request.shop_id] if request.shop_id else adapters.shops.shop_ids()
     written: list[str] = []
     for shop_id in shop_ids:
-        shop = svc.shops.get(shop_id)  # once per shop, not once per day rebuilt
+        shop = adapters.shops.get(shop_id)  # once per shop, not once per day rebuilt
         if shop is None:
             raise LookupError(f"unknown shop {shop_id!r}")
-        for day in request.days(svc.clock(), refreshed_days(shop.policy)):
-            written.extend(build_day(svc, shop, day))
+        for day in request.days(adapters.clock(), refreshed_days(shop.policy)):
+            written.extend(build_day(adapters, shop, day))
     return written

@@ -24,56 +24,56 @@ from relance.services.links import email_links
 from relance.services.outcome import ReminderOutcome
 from relance.services.templates import compose_for_shop
 from relance.services.updates import retrying, update_cart
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 logger = logging.getLogger(__name__)
 
 
 def send_step(
-    svc: Services, shop: Shop, cart: Cart, decision: Send, contact: ContactState
+    adapters: Adapters, shop: Shop, cart: Cart, decision: Send, contact: ContactState
 ) -> ReminderOutcome:
-    now = svc.clock()
+    now = adapters.clock()
     step = decision.step
     claim = Reminder(step=step, variant=decision.variant, claimed_at=now, held_out=decision.held_out)
-    claimed = svc.carts.save(
+    claimed = adapters.carts.save(
         cart.model_copy(update={"reminders": (*cart.reminders, claim), "timer": None}),
         shop.policy.retention_days,
     )
     if decision.held_out:
         # Not an email, but the cart the customer "would have been emailed" about: the
         # same-customer attribution treats the hold-out exactly as the emailed group.
-        svc.contacts.note_last_cart(shop.shop_id, str(claimed.customer.email), claimed.cart_id, now)
+        adapters.contacts.note_last_cart(shop.shop_id, str(claimed.customer.email), claimed.cart_id, now)
         return ReminderOutcome("held", step, "holdout", variant=decision.variant, next_step_from=claimed)
     try:
-        stop = _stop_since_decided(svc, shop, claimed)
+        stop = _stop_since_decided(adapters, shop, claimed)
         if stop is not None:
-            _release(svc, shop, cart.cart_id, step)
+            _release(adapters, shop, cart.cart_id, step)
             return ReminderOutcome("stopped", step, stop)
-        claimed, mail, template_fallback = _prepare(svc, shop, claimed, decision, contact)
-        message_id: str | None = svc.mailer.send(mail)
+        claimed, mail, template_fallback = _prepare(adapters, shop, claimed, decision, contact)
+        message_id: str | None = adapters.mailer.send(mail)
     except MailThrottled as throttled:
-        _release(svc, shop, cart.cart_id, step)
+        _release(adapters, shop, cart.cart_id, step)
         retry_at = now + timedelta(seconds=throttled.retry_after_seconds)
         return ReminderOutcome("deferred", step, "ses_throttled", retry_at=retry_at)
     except MailOutcomeUnknown:
         message_id = None  # maybe sent: at most once, so the step stays claimed
     except Exception:
-        _release(svc, shop, cart.cart_id, step)
+        _release(adapters, shop, cart.cart_id, step)
         raise
     # The email is (or may be) out: nothing below may give the step back. The message index
     # comes first, so that a bounce is matched even if recording the id on the cart fails.
     if message_id:
         about = SentMessage(shop.shop_id, claimed.cart_id, step)
-        retrying(lambda: _index(svc, shop, about, message_id, now))
+        retrying(lambda: _index(adapters, shop, about, message_id, now))
     try:
-        sent = retrying(lambda: _stamp(svc, shop, claimed.cart_id, step, message_id))
+        sent = retrying(lambda: _stamp(adapters, shop, claimed.cart_id, step, message_id))
     except Exception:
         logger.exception("email sent, its id not recorded on the cart",
                          extra={"shop_id": shop.shop_id, "step": step, "message_id": message_id})  # fmt: skip
         raise  # the redelivered timer marks the step unconfirmed and goes on
     if sent is not None and sent.customer.email:
         email = str(sent.customer.email)
-        retrying(lambda: svc.contacts.note_email(shop.shop_id, email, sent.cart_id, now))
+        retrying(lambda: adapters.contacts.note_email(shop.shop_id, email, sent.cart_id, now))
     return ReminderOutcome(
         "sent",
         step,
@@ -86,18 +86,20 @@ def send_step(
     )
 
 
-def _stop_since_decided(svc: Services, shop: Shop, claimed: Cart) -> str | None:
+def _stop_since_decided(adapters: Adapters, shop: Shop, claimed: Cart) -> str | None:
     """Read the cart and the customer again once the step is claimed: what was stored since
     the decision (an order, an erasure, an unsubscribe) stops the email."""
-    current = svc.carts.get(shop.shop_id, claimed.cart_id)
+    current = adapters.carts.get(shop.shop_id, claimed.cart_id)
     if current is None:
         return "unknown_cart"  # erased meanwhile
     email = current.customer.email
-    contact = svc.contacts.state(shop.shop_id, str(email)) if email else ContactState()
+    contact = adapters.contacts.state(shop.shop_id, str(email)) if email else ContactState()
     return stop_before_sending(current, shop.policy, contact)
 
 
-def finish_sent_step(svc: Services, shop: Shop, cart: Cart, step: int, *, redelivered: bool = False) -> bool:
+def finish_sent_step(
+    adapters: Adapters, shop: Shop, cart: Cart, step: int, *, redelivered: bool = False
+) -> bool:
     """What follows an email: its message index and the customer's email record. Each write
     is idempotent, so a redelivered timer finishes what a failed first run left undone.
 
@@ -109,27 +111,29 @@ def finish_sent_step(svc: Services, shop: Shop, cart: Cart, step: int, *, redeli
         return False
     unknown = redelivered and reminder.message_id is None and not reminder.unconfirmed
     if unknown:
-        _stamp(svc, shop, cart.cart_id, step, None)
+        _stamp(adapters, shop, cart.cart_id, step, None)
     if reminder.message_id:
         about = SentMessage(shop.shop_id, cart.cart_id, step)
-        _index(svc, shop, about, reminder.message_id, reminder.claimed_at)
+        _index(adapters, shop, about, reminder.message_id, reminder.claimed_at)
     if cart.customer.email:
-        svc.contacts.note_email(shop.shop_id, str(cart.customer.email), cart.cart_id, reminder.claimed_at)
+        adapters.contacts.note_email(
+            shop.shop_id, str(cart.customer.email), cart.cart_id, reminder.claimed_at
+        )
     return unknown
 
 
 def _prepare(
-    svc: Services, shop: Shop, claimed: Cart, decision: Send, contact: ContactState
+    adapters: Adapters, shop: Shop, claimed: Cart, decision: Send, contact: ContactState
 ) -> tuple[Cart, OutgoingEmail, bool]:
-    now, step = svc.clock(), decision.step
+    now, step = adapters.clock(), decision.step
     recipient = str(claimed.customer.email)
     # From now on this cart is the customer's one sequence; older carts stop at their next step.
-    svc.contacts.claim_newest(shop.shop_id, recipient, claimed.cart_id, claimed.abandoned_at)
+    adapters.contacts.claim_newest(shop.shop_id, recipient, claimed.cart_id, claimed.abandoned_at)
     if offers_incentive(claimed, shop.policy, decision, contact=contact, now=now):
-        claimed = grant_incentive(svc, shop, claimed, now) or claimed
-    links = email_links(svc, claimed, step)
+        claimed = grant_incentive(adapters, shop, claimed, now) or claimed
+    links = email_links(adapters, claimed, step)
     variant = decision.variant
-    content, fell_back = compose_for_shop(svc, shop, claimed, step, now, links=links, variant=variant)
+    content, fell_back = compose_for_shop(adapters, shop, claimed, step, now, links=links, variant=variant)
     mail = OutgoingEmail(
         sender_name=shop.name,
         sender_address=str(shop.sender_email),
@@ -153,22 +157,22 @@ def _prepare(
     return claimed, mail, fell_back
 
 
-def _release(svc: Services, shop: Shop, cart_id: str, step: int) -> None:
+def _release(adapters: Adapters, shop: Shop, cart_id: str, step: int) -> None:
     """Give the step back after a failed send, so that a retry can send it."""
 
     def without_step(cart: Cart) -> Cart:
         return cart.model_copy(update={"reminders": tuple(r for r in cart.reminders if r.step != step)})
 
-    update_cart(svc, shop.shop_id, cart_id, without_step, shop.policy.retention_days)
+    update_cart(adapters, shop.shop_id, cart_id, without_step, shop.policy.retention_days)
 
 
-def _index(svc: Services, shop: Shop, sent: SentMessage, message_id: str, sent_at: datetime) -> None:
+def _index(adapters: Adapters, shop: Shop, sent: SentMessage, message_id: str, sent_at: datetime) -> None:
     """SES's message id -> (shop, cart, step), for the feedback function; idempotent."""
     expires = sent_at + timedelta(days=shop.policy.retention_days)
-    svc.messages.remember(message_id, sent, expires)
+    adapters.messages.remember(message_id, sent, expires)
 
 
-def _stamp(svc: Services, shop: Shop, cart_id: str, step: int, message_id: str | None) -> Cart | None:
+def _stamp(adapters: Adapters, shop: Shop, cart_id: str, step: int, message_id: str | None) -> Cart | None:
     """Record SES's id on the claimed step (or that SES's answer was lost); retried on
     conflicts, the email is already out."""
     update = {"message_id": message_id} if message_id else {"unconfirmed": True}
@@ -177,4 +181,4 @@ def _stamp(svc: Services, shop: Shop, cart_id: str, step: int, message_id: str |
         reminders = tuple(r.model_copy(update=update) if r.step == step else r for r in cart.reminders)
         return cart.model_copy(update={"reminders": reminders})
 
-    return update_cart(svc, shop.shop_id, cart_id, stamped, shop.policy.retention_days)
+    return update_cart(adapters, shop.shop_id, cart_id, stamped, shop.policy.retention_days)

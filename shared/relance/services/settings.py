@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from relance.core.batch import FieldError, field_errors
 from relance.core.policy import ShopPolicy
 from relance.core.shop import ContentBlock, Language, Reassurance, Shop
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -37,14 +37,14 @@ def _validated(model: type[Model], body: Any, prefix: str) -> Model:
         raise SettingsRejected(field_errors(prefix, error)) from None
 
 
-def set_policy(svc: Services, shop: Shop, body: Any) -> ShopPolicy:
+def set_policy(adapters: Adapters, shop: Shop, body: Any) -> ShopPolicy:
     policy = _validated(ShopPolicy, body, "policy")
-    svc.shops.change(shop.shop_id, lambda stored: stored.model_copy(update={"policy": policy}))
+    adapters.shops.change(shop.shop_id, lambda stored: stored.model_copy(update={"policy": policy}))
     return policy
 
 
-def set_texts(svc: Services, shop: Shop, body: Any) -> ShopTexts:
+def set_texts(adapters: Adapters, shop: Shop, body: Any) -> ShopTexts:
     texts = _validated(ShopTexts, body, "texts")
     update = {"reassurance": texts.reassurance, "blocks": texts.blocks}
-    svc.shops.change(shop.shop_id, lambda stored: stored.model_copy(update=update))
+    adapters.shops.change(shop.shop_id, lambda stored: stored.model_copy(update=update))
     return texts

@@ -5,20 +5,20 @@ from __future__ import annotations
 import secrets
 
 from relance.core.shop import Shop
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 
-def register(svc: Services, shop: Shop) -> str:
+def register(adapters: Adapters, shop: Shop) -> str:
     """Store ``shop`` and give it a new secret (rotating any previous one); return the secret.
 
     Registering a known shop again updates its identity but keeps its policy and texts.
     """
     secret = secrets.token_urlsafe(32)
-    known = svc.shops.get(shop.shop_id)
+    known = adapters.shops.get(shop.shop_id)
     if known is not None:
         shop = shop.model_copy(
             update={"policy": known.policy, "reassurance": known.reassurance, "blocks": known.blocks}
         )
-    svc.shops.put(shop)
-    svc.secrets.put(shop.shop_id, secret, svc.clock())
+    adapters.shops.put(shop)
+    adapters.secrets.put(shop.shop_id, secret, adapters.clock())
     return secret

@@ -30,7 +30,7 @@ from relance.core.i18n import Language
 from relance.core.samples import SAMPLE_NOW, sample_cart
 from relance.core.sandbox import ShopSandbox
 from relance.core.shop import Shop
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 logger = logging.getLogger(__name__)
 
@@ -97,24 +97,24 @@ def _culprit(overrides: dict[str, str], error: Exception) -> str:
     return name if isinstance(name, str) else next(iter(overrides), "templates")
 
 
-def upload_templates(svc: Services, shop: Shop, overrides: dict[str, str]) -> list[str]:
+def upload_templates(adapters: Adapters, shop: Shop, overrides: dict[str, str]) -> list[str]:
     """Check and store ``overrides``; nothing is stored when a check fails. The names stored."""
     check_templates(shop, overrides)
-    svc.shops.put_templates(shop.shop_id, overrides)
+    adapters.shops.put_templates(shop.shop_id, overrides)
     return sorted(overrides)
 
 
-def shop_templates(svc: Services, shop: Shop) -> Environment:
-    overrides = svc.shops.templates(shop.shop_id)
+def shop_templates(adapters: Adapters, shop: Shop) -> Environment:
+    overrides = adapters.shops.templates(shop.shop_id)
     return sandboxed(overrides) if overrides else builtin_templates()
 
 
 def compose_for_shop(
-    svc: Services, shop: Shop, cart: Cart, step: int, now: datetime, *, links: EmailLinks, variant: str
+    adapters: Adapters, shop: Shop, cart: Cart, step: int, now: datetime, *, links: EmailLinks, variant: str
 ) -> tuple[RenderedEmail, bool]:
     """The email in the shop's templates; in ours when theirs fail (then ``True``): a shop's
     template never stops a sequence."""
-    templates = shop_templates(svc, shop)
+    templates = shop_templates(adapters, shop)
     try:
         return compose(shop, cart, step, now, links=links, variant=variant, templates=templates), False
     except Exception:

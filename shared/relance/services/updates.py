@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart
 from relance.core.policy import DEFAULT_RETENTION_DAYS
-from relance.wiring import Services
+from relance.wiring import Adapters
 
 MAX_ATTEMPTS = 5
 
@@ -21,16 +21,16 @@ T = TypeVar("T")
 
 
 def update_cart(
-    svc: Services, shop_id: str, cart_id: str, change: Callable[[Cart], Cart | None], retention_days: int
+    adapters: Adapters, shop_id: str, cart_id: str, change: Callable[[Cart], Cart | None], retention_days: int
 ) -> Cart | None:
     """The cart after ``change``, retried on concurrent writes; ``None`` if there is nothing to change."""
     for attempt in range(MAX_ATTEMPTS):
-        cart = svc.carts.get(shop_id, cart_id)
+        cart = adapters.carts.get(shop_id, cart_id)
         changed = change(cart) if cart is not None else None
         if changed is None:
             return None
         try:
-            return svc.carts.save(changed, retention_days)
+            return adapters.carts.save(changed, retention_days)
         except ConcurrentUpdate:
             backoff(attempt)
     raise ConcurrentUpdate(cart_id)
@@ -52,7 +52,7 @@ def retrying(action: Callable[[], T], attempts: int = 3) -> T:
     return action()
 
 
-def retention_days(svc: Services, shop_id: str) -> int:
+def retention_days(adapters: Adapters, shop_id: str) -> int:
     """The shop's retention, or the default for a shop deleted meanwhile."""
-    shop = svc.shops.get(shop_id)
+    shop = adapters.shops.get(shop_id)
     return shop.policy.retention_days if shop else DEFAULT_RETENTION_DAYS
