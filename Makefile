@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export PYTHONPATH := .:shared
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve test unit lint bench clean browser build lock
+.PHONY: help demo serve test unit lint bench clean browser build lock openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ build: $(STAMP) ## sam build: python3.13/arm64 Lambda artifacts in .aws-sam/buil
 lock: $(STAMP) ## pin the layer's dependencies, with hashes, for Lambda's python3.13 on arm64
 	$(BIN)/uv pip compile shared/requirements.txt --python-platform aarch64-manylinux_2_28 \
 		--python-version 3.13 --generate-hashes --quiet -o shared/requirements.lock
+
+openapi: $(STAMP) ## regenerate docs/openapi.json from the routes' models (a test fails when it is stale)
+	$(BIN)/python -m relance.http.app > docs/openapi.json
 
 unit: $(STAMP) ## the pure core's tests only (seconds)
 	$(BIN)/python -m pytest tests/unit

@@ -19,10 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import boto3
+from pydantic import ValidationError
 
 from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
-from relance.services.settings import SettingsRejected, set_policy, set_texts
+from relance.core.batch import field_errors
+from relance.core.policy import ShopPolicy
+from relance.services.settings import ShopTexts, set_policy, set_texts
 from relance.services.templates import TEMPLATE_NAMES, TemplateRejected, upload_templates
 from relance.wiring import Adapters
 
@@ -51,9 +54,11 @@ def apply(adapters: Adapters, shop_id: str, what: str, path: Path) -> dict[str, 
     if shop is None:
         raise UnknownShop(shop_id)
     if what == "policy":
-        return set_policy(adapters, shop, json.loads(path.read_text())).model_dump(mode="json")
+        policy = ShopPolicy.model_validate_json(path.read_bytes())
+        return set_policy(adapters, shop, policy).model_dump(mode="json")
     if what == "texts":
-        return set_texts(adapters, shop, json.loads(path.read_text())).model_dump(mode="json")
+        texts = ShopTexts.model_validate_json(path.read_bytes())
+        return set_texts(adapters, shop, texts).model_dump(mode="json")
     if what == "templates":
         return {"templates": upload_templates(adapters, shop, templates_in(path))}
     codes = [line.strip() for line in path.read_text().splitlines() if line.strip()]
@@ -71,8 +76,8 @@ def main(argv: Sequence[str] | None = None, session: object = None) -> int:
     except UnknownShop:
         print(f"error: no shop {arguments.shop_id!r} in this deployment", file=sys.stderr)
         return 2
-    except SettingsRejected as error:
-        for problem in error.errors:
+    except ValidationError as error:
+        for problem in field_errors(arguments.what, error):
             print(f"error: {problem.field}: {problem.reason}", file=sys.stderr)
         return 2
     except TemplateRejected as error:

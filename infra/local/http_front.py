@@ -129,9 +129,15 @@ class ApiFront:
                     self.send_header(name, str(value))
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if self.command != "HEAD":
+                    self.wfile.write(data)
 
-            do_GET = do_POST = do_PUT = do_DELETE = _serve
+            def __getattr__(self, name: str) -> Any:
+                # Every method (QUERY, TRACE...) reaches the route table, as on API Gateway:
+                # a method no route has is a 404, never the standard library's 501.
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

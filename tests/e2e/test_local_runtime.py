@@ -232,7 +232,8 @@ def test_the_documented_settings_examples_work_over_http(runtime: LocalRuntime) 
 
 def test_a_route_the_template_does_not_declare_is_404_as_on_api_gateway(runtime: LocalRuntime) -> None:
     assert runtime.api is not None
-    for method, path in (("GET", "/v1/events"), ("POST", "/v1/unknown"), ("DELETE", "/v1/policy")):
+    routes = [("GET", "/v1/events"), ("POST", "/v1/unknown"), ("DELETE", "/v1/policy"), ("TRACE", "/r/x")]
+    for method, path in [*routes, ("QUERY", "/u/x"), ("PATCH", "/v1/policy")]:
         request = urllib.request.Request(runtime.api.url + path, data=b"{}", method=method)  # noqa: S310
         with pytest.raises(urllib.error.HTTPError) as answer:
             urllib.request.urlopen(request, timeout=10)  # noqa: S310

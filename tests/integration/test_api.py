@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from relance.core.batch import MAX_EVENTS_PER_REQUEST
 from relance.services.shops import register
 from tests.conftest import T0, World, demo_shop, load_event
 from tests.factories import cart_updated, item, order_placed
@@ -104,13 +105,36 @@ def test_valid_events_of_a_batch_are_kept_when_another_is_refused(world: World) 
 
 
 @pytest.mark.parametrize(
-    ("raw", "field"),
-    [(b"{not json", "body"), (b'{"events": "all"}', "events"), (b"[]", "body")],
+    ("body", "field"),
+    [
+        ([], "body"),
+        ({}, "events"),
+        ({"events": []}, "events"),
+        ({"events": {"id": 1}}, "events"),
+        ({"events": "all"}, "events"),
+        ({"events": [cart_updated("e", T0)] * (MAX_EVENTS_PER_REQUEST + 1)}, "events"),
+        ({"events": [cart_updated("e", T0)], "shop": "x"}, "shop"),
+    ],
 )
-def test_a_body_that_is_not_a_batch_gets_a_clear_4xx(world: World, raw: bytes, field: str) -> None:
-    response = world.invoke("api", world.api_event(raw))
-    assert response["statusCode"] in (400, 422)
-    assert json.loads(response["body"])["errors"][0]["field"] == field
+def test_a_body_that_is_not_a_batch_is_refused_whole(world: World, body: object, field: str) -> None:
+    status, text = world.request("POST", "/v1/events", json.dumps(body).encode())
+    answer = json.loads(text)
+    assert status == 422 and answer["error"] == "invalid_request", answer
+    assert answer["errors"][0]["field"] == field
+    assert stored(world, "cart-1") is None
+
+
+def test_a_body_that_is_not_json_gets_a_400_naming_the_body(world: World) -> None:
+    status, text = world.request("POST", "/v1/events", b"{not json")
+    assert status == 400 and json.loads(text)["errors"][0]["field"] == "body"
+
+
+def test_an_unsigned_request_gets_401_even_when_its_body_is_invalid(world: World) -> None:
+    """Validation runs before the signed() middleware: the schema must not answer strangers."""
+    for raw in (b"{not json", b"[]", b"\xff"):
+        response = world.invoke("api", world.api_event(raw, secret="not-the-secret"))
+        assert response["statusCode"] == 401, (raw, response)
+        assert json.loads(response["body"])["error"] == "unauthorized"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from relance.adapters.scheduler import TimerFired
-from relance.core.batch import parse_batch
+from relance.core.batch import parse_events
 from relance.services.ingest import apply
 from tests.conftest import T0, World
 from tests.factories import cart_updated
@@ -27,7 +27,7 @@ def test_a_write_that_loses_a_race_arms_no_timer(world: World, monkeypatch: pyte
         if number is not None:  # another request writes this cart first, with a newer event
             monkeypatch.setattr(carts, "save", real_save)
             rival = cart_updated(f"rival-{number}", T0.replace(minute=number), "cart-1")
-            apply(adapters, shop, 0, parse_batch({"events": [rival]}, T0.replace(hour=23)).events[0][1])
+            apply(adapters, shop, 0, parse_events([rival], T0.replace(hour=23)).events[0][1])
             monkeypatch.setattr(carts, "save", save_after_a_rival)
         return real_save(cart, retention_days)
 

@@ -45,7 +45,7 @@ def test_an_unsubscribed_customer_stays_unsubscribed_after_erasure(world: World)
 
 def test_an_erasure_request_is_signed_and_validated(world: World) -> None:
     status, body = erase(world, "not-an-address")
-    assert status == 422 and body["errors"][0]["field"] == "erase.email"
+    assert status == 422 and body["errors"][0]["field"] == "email"
     event = world.api_event(b'{"email": "claire@example.fr"}', path="/v1/erase", secret="wrong")
     assert world.invoke("api", event)["statusCode"] == 401
 

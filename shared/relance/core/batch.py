@@ -1,15 +1,15 @@
 """A request's batch of events, validated event by event.
 
-:func:`parse_batch` returns the valid events and, for the others, the field and reason, so
-that one bad event does not spoil its batch. :func:`field_errors` turns pydantic's errors
-into the ``{"field", "reason"}`` pairs every 422 answer carries.
+:func:`parse_events` returns the valid events and, for the others, the field and reason, so
+that one bad event does not spoil its batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, get_args
+from typing import get_args
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -59,13 +59,9 @@ class ParsedBatch:
     rejected: tuple[RejectedEvent, ...]
 
 
-class BatchShapeError(ValueError):
-    """The request body is not a batch at all (not an object, no ``events`` list...)."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+def field_path(location: Sequence[str | int]) -> str:
+    """``("events", 3, "currency")`` -> ``events[3].currency``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location).lstrip(".")
 
 
 def field_errors(prefix: str, error: ValidationError) -> tuple[FieldError, ...]:
@@ -73,24 +69,13 @@ def field_errors(prefix: str, error: ValidationError) -> tuple[FieldError, ...]:
     for detail in error.errors(include_url=False):
         # The discriminator tag ("cart_updated") appears in pydantic's location: drop it.
         location = [part for part in detail["loc"] if part not in EVENT_TYPES]
-        path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location)
-        found.append(FieldError(field=path, reason=detail["msg"]))
+        found.append(FieldError(field=field_path([prefix, *location]), reason=detail["msg"]))
     return tuple(found)
 
 
-def parse_batch(body: Any, now: datetime | None = None) -> ParsedBatch:
-    """Validate a decoded request body ``{"events": [...]}`` event by event; ``now`` bounds
-    how far ahead an event's time may be."""
-    if not isinstance(body, dict):
-        raise BatchShapeError("body", "must be a JSON object with an 'events' list")
-    unexpected = sorted(set(body) - {"events"})
-    if unexpected:
-        raise BatchShapeError(unexpected[0], "unexpected field")
-    raw_events = body.get("events")
-    if not isinstance(raw_events, list) or not raw_events:
-        raise BatchShapeError("events", "must be a non-empty list of events")
-    if len(raw_events) > MAX_EVENTS_PER_REQUEST:
-        raise BatchShapeError("events", f"at most {MAX_EVENTS_PER_REQUEST} events per request")
+def parse_events(raw_events: Sequence[object], now: datetime | None = None) -> ParsedBatch:
+    """Validate a batch's events one by one; ``now`` bounds how far ahead an event's time may
+    be. The batch's own shape (a list of 1 to 100) is the HTTP schema's job."""
     valid: list[tuple[int, ShopEvent]] = []
     rejected: list[RejectedEvent] = []
     for index, raw in enumerate(raw_events):

@@ -7,7 +7,6 @@ Each event is validated on its own so that one bad event does not spoil its batc
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +23,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from relance.core.money import Amount
 
 EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -56,7 +57,7 @@ Currency = Annotated[str, Field(min_length=3, max_length=3), AfterValidator(_kno
 TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_time_zone)]
 SecureUrl = Annotated[HttpUrl, AfterValidator(_https_only)]
 Identifier = Annotated[str, Field(min_length=1, max_length=256)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4, allow_inf_nan=False)]
+Money = Amount
 
 
 class _Strict(BaseModel):

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from babel.numbers import get_currency_precision
+from pydantic import Field, PlainSerializer
+
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=4, allow_inf_nan=False),
+    # "1000", never "1E+3": finance and clients read plain digits.
+    PlainSerializer(lambda amount: format(amount, "f"), return_type=str, when_used="json"),
+]
+"""A sum of money or a threshold in the shop's currency: bounded, exact, written in plain digits."""
 
 
 def plain_amount(amount: Decimal, currency: str) -> str:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from relance.core.money import Amount
 from relance.core.policy_parts import Incentive, PressureCap, QuietHours, Variant
 
 # Named after the documents they come from (see docs/policy.md). Delays count from the
@@ -47,7 +48,7 @@ class ShopPolicy(BaseModel):
         default=None,
         description="explicit delays from abandonment, one per step; overrides the preset",
     )
-    min_cart_value: Decimal = Field(default=Decimal(0), ge=0)
+    min_cart_value: Amount = Decimal(0)
     retention_days: int = Field(default=DEFAULT_RETENTION_DAYS, ge=1, le=730)
     holdout_percent: Decimal = Field(
         default=Decimal(0),
@@ -57,10 +58,18 @@ class ShopPolicy(BaseModel):
         description="share of customers who go through every decision but are never emailed",
     )
     margin_rate: Decimal | None = Field(
-        default=None, ge=0, le=1, description="gross margin on sales (0.4 = 40 %), for the net margin KPI"
+        default=None,
+        ge=0,
+        le=1,
+        decimal_places=4,
+        description="gross margin on sales (0.4 = 40 %), for the net margin KPI",
     )
     usd_rate: Decimal | None = Field(
-        default=None, gt=0, description="units of the shop's currency per US dollar, to count AWS costs in it"
+        default=None,
+        gt=0,
+        max_digits=14,
+        decimal_places=6,
+        description="units of the shop's currency per US dollar, to count AWS costs in it",
     )
     attribution_window_days: int = Field(
         default=7,
@@ -77,10 +86,10 @@ class ShopPolicy(BaseModel):
     step3_only_if_opened: bool = Field(
         default=False, description="skip the last email when neither earlier one was opened"
     )
-    high_cart_value: Decimal = Field(
+    high_cart_value: Amount = Field(
         default=Decimal(150), gt=0, description="carts at or above this are 'high': more reassurance"
     )
-    manual_call_value: Decimal | None = Field(
+    manual_call_value: Amount | None = Field(
         default=None, gt=0, description="carts at or above this are flagged to staff for a call"
     )
     incentive: Incentive = Incentive()

@@ -8,12 +8,19 @@ from decimal import Decimal
 from string import Formatter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 CustomerSegment = Literal["prospect", "returning"]
 ValueSegment = Literal["standard", "high"]
 Language = Literal["fr", "en"]
 Step = Annotated[int, Field(ge=1, le=3)]
+# A wall-clock time with no offset: JSON Schema's "time" format would demand one (RFC 3339).
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "examples": ["21:00"]}
+    ),
+]
 
 
 class _Part(BaseModel):
@@ -24,8 +31,8 @@ class QuietHours(_Part):
     """No email between ``start`` and ``end`` in the customer's local time (shop's when unknown).
     A message that falls inside is deferred to ``end``, never dropped."""
 
-    start: time = time(21, 0)
-    end: time = time(8, 0)
+    start: LocalTime = time(21, 0)
+    end: LocalTime = time(8, 0)
 
     @model_validator(mode="after")
     def _not_empty(self) -> QuietHours:

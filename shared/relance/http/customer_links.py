@@ -8,34 +8,29 @@ request of mail clients, or the confirm page's button.
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
-from relance.core.pages import unsubscribe_confirm, unsubscribe_done
-from relance.core.tokens import ExpiredToken, InvalidToken
-from relance.http.responses import PRIVATE_HEADERS, html_response, metrics, page_response
-from relance.services.links import LinkGone, check_unsubscribe, follow, unsubscribe
+from relance.http.pages import unsubscribe_confirm, unsubscribe_done
+from relance.http.responses import PRIVATE_HEADERS, html_response, metrics
+from relance.services.links import check_unsubscribe, follow, unsubscribe
 from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
 
 
-@router.exception_handler(InvalidToken)
-def _invalid(_: InvalidToken) -> Response[str]:
-    return page_response(404, "Link not found", "This link is not valid.")
+def _page(description: str) -> OpenAPIResponse:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
-@router.exception_handler(ExpiredToken)
-def _expired(_: ExpiredToken) -> Response[str]:
-    return page_response(410, "Link expired", "This link has expired.")
+_DEAD_LINKS = {
+    404: _page("not a link of Relance (tampered, or of another kind)"),
+    410: _page("expired, or its cart was erased or has expired"),
+}
 
 
-@router.exception_handler(LinkGone)
-def _gone(_: LinkGone) -> Response[str]:
-    return page_response(410, "Link expired", "This link has expired.")
-
-
-@router.get("/r/<token>")
+@router.get("/r/<token>", responses={302: {"description": "to the cart, on the shop"}, **_DEAD_LINKS})
 def follow_link(token: str) -> Response[str]:
     """A tracked cart link: note the click, send the customer to their cart."""
     target = follow(adapters(), token)
@@ -48,13 +43,13 @@ def _shop_words(shop_id: str) -> tuple[str, str]:
     return (shop.name, shop.language) if shop else (shop_id, "en")
 
 
-@router.get("/u/<token>")
+@router.get("/u/<token>", responses={200: _page("a page asking to confirm"), **_DEAD_LINKS})
 def unsubscribe_page(token: str) -> Response[str]:
     name, language = _shop_words(check_unsubscribe(adapters(), token))
     return html_response(200, unsubscribe_confirm(name, language))
 
 
-@router.post("/u/<token>")
+@router.post("/u/<token>", responses={200: _page("unsubscribed"), **_DEAD_LINKS})
 def unsubscribe_now(token: str) -> Response[str]:
     shop_id = unsubscribe(adapters(), token)
     metrics.add_dimension(name="shop", value=shop_id)

@@ -7,38 +7,53 @@ whole; an invalid one gets 422 naming each field and the stored settings stay as
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, EmailStr, ValidationError
+from typing import Annotated
 
-from relance.core.batch import FieldError, field_errors
-from relance.http.responses import json_body, json_response, signed_shop
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from relance.core.policy import ShopPolicy
+from relance.http.auth import SIGNED, signed, signed_shop
+from relance.http.errors import SIGNED_ROUTE_ANSWERS, Invalid, documented
+from relance.http.responses import json_response
 from relance.services.erase import erase_customer
-from relance.services.settings import SettingsRejected, set_policy, set_texts
+from relance.services.settings import ShopTexts, set_policy, set_texts
 from relance.services.templates import upload_templates
 from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
 
 
-@router.get("/v1/policy")
+def _answers(description: str, model: type[BaseModel]) -> dict[int, OpenAPIResponse]:
+    return {**SIGNED_ROUTE_ANSWERS, 200: documented(description, model)}
+
+
+@router.get(
+    "/v1/policy", middlewares=[signed()], security=SIGNED, responses=_answers("the shop's policy", ShopPolicy)
+)
 def get_policy() -> Response[str]:
-    shop, _ = signed_shop(router)
-    return json_response(200, shop.policy.model_dump(mode="json"))
+    return json_response(200, signed_shop(router).policy.model_dump(mode="json"))
 
 
-@router.put("/v1/policy")
-def put_policy() -> Response[str]:
-    shop, raw = signed_shop(router)
-    policy = set_policy(adapters(), shop, json_body(raw))
-    return json_response(200, policy.model_dump(mode="json"))
+@router.put(
+    "/v1/policy", middlewares=[signed()], security=SIGNED, responses=_answers("the policy stored", ShopPolicy)
+)
+def put_policy(policy: Annotated[ShopPolicy, Body()]) -> Response[str]:
+    """Replace the shop's policy whole (docs/policy.md)."""
+    stored = set_policy(adapters(), signed_shop(router), policy)
+    return json_response(200, stored.model_dump(mode="json"))
 
 
-@router.put("/v1/texts")
-def put_texts() -> Response[str]:
-    shop, raw = signed_shop(router)
-    texts = set_texts(adapters(), shop, json_body(raw))
-    return json_response(200, texts.model_dump(mode="json"))
+@router.put(
+    "/v1/texts", middlewares=[signed()], security=SIGNED, responses=_answers("the texts stored", ShopTexts)
+)
+def put_texts(texts: Annotated[ShopTexts, Body()]) -> Response[str]:
+    """Replace the shop's reassurance texts and content blocks (docs/emails.md)."""
+    stored = set_texts(adapters(), signed_shop(router), texts)
+    return json_response(200, stored.model_dump(mode="json"))
 
 
 class ErasureRequest(BaseModel):
@@ -47,23 +62,51 @@ class ErasureRequest(BaseModel):
     email: EmailStr
 
 
-@router.post("/v1/erase")
-def erase() -> Response[str]:
+class Erased(BaseModel):
+    carts_erased: int
+    suppression_kept: bool
+
+
+@router.post(
+    "/v1/erase",
+    middlewares=[signed(allow_suspended=True)],
+    security=SIGNED,
+    responses=_answers("what was erased", Erased),
+)
+def erase(request: Annotated[ErasureRequest, Body()]) -> Response[str]:
     """GDPR erasure of one customer of the shop: their carts and contact record (a suspended
     shop may still pass on its customers' erasure requests)."""
-    shop, raw = signed_shop(router, allow_suspended=True)
-    try:
-        request = ErasureRequest.model_validate(json_body(raw))
-    except ValidationError as error:
-        raise SettingsRejected(field_errors("erase", error)) from None
-    erased = erase_customer(adapters(), shop, str(request.email))
-    return json_response(200, {"carts_erased": erased.carts, "suppression_kept": erased.kept_suppression})
+    erased = erase_customer(adapters(), signed_shop(router), str(request.email))
+    answer = Erased(carts_erased=erased.carts, suppression_kept=erased.kept_suppression)
+    return json_response(200, answer.model_dump(mode="json"))
 
 
-@router.put("/v1/templates")
-def put_templates() -> Response[str]:
-    shop, raw = signed_shop(router)
-    body = json_body(raw)
-    if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
-        raise SettingsRejected((FieldError("body", "an object of template name -> template source"),))
-    return json_response(200, {"templates": upload_templates(adapters(), shop, body)})
+class TemplateUpload(BaseModel):
+    """The shop's own templates: copies of ours, edited (docs/emails.md#your-own-templates)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    html: str | None = Field(default=None, alias="reminder.html")
+    text: str | None = Field(default=None, alias="reminder.txt")
+
+    def by_name(self) -> dict[str, str]:
+        return {name: source for name, source in self.model_dump(by_alias=True).items() if source is not None}
+
+
+class TemplatesStored(BaseModel):
+    templates: list[str]
+
+
+@router.put(
+    "/v1/templates",
+    middlewares=[signed()],
+    security=SIGNED,
+    responses={
+        **_answers("the template names stored", TemplatesStored),
+        422: documented("invalid_request, or invalid_template: a template failed a check", Invalid),
+    },
+)
+def put_templates(upload: Annotated[TemplateUpload, Body()]) -> Response[str]:
+    """Check the templates on sample carts, then store them; on any failure nothing changes."""
+    names = upload_templates(adapters(), signed_shop(router), upload.by_name())
+    return json_response(200, TemplatesStored(templates=names).model_dump(mode="json"))

@@ -1,8 +1,8 @@
-"""Authenticate a shop's request and apply its events to the carts."""
+"""Apply a shop's events to its carts: one conditional write per event, then what follows
+from it (the step-1 timer, the customer's facts, credit for an order on another cart)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -13,17 +13,12 @@ from relance.core.attribution import credit_same_customer, credited_elsewhere
 from relance.core.cart import Cart, Timer, apply_event, new_cart
 from relance.core.decisions import due_at, needs_timer
 from relance.core.events import CheckoutStarted, OrderPlaced, ShopEvent
-from relance.core.shop import SHOP_ID_PATTERN, Shop
-from relance.core.signing import AuthError, verify
+from relance.core.shop import Shop
 from relance.services.erase import was_erased
 from relance.services.updates import backoff, retrying, update_cart
 from relance.wiring import Adapters
 
 MAX_ATTEMPTS = 5
-
-
-class ShopSuspended(Exception):
-    """Valid credentials, but the shop may not post events (403)."""
 
 
 @dataclass(frozen=True)
@@ -35,39 +30,6 @@ class Applied:
     timer_armed: bool = False
     recovered_amount: Decimal | None = None
     """Set when this event is the order that closes a reminded cart."""
-
-
-def authenticate(
-    adapters: Adapters,
-    shop_id: str | None,
-    timestamp: str | None,
-    signed: str | None,
-    body: bytes,
-    *,
-    allow_suspended: bool = False,
-) -> Shop:
-    """The shop whose secret signed ``body``. Every failure raises :class:`AuthError`, whose
-    ``reason`` goes to the logs only: the client gets one text, so an unknown shop looks like
-    a bad signature."""
-    if not shop_id or not re.match(SHOP_ID_PATTERN, shop_id):
-        raise AuthError("missing or malformed X-Relance-Shop header")
-    now = adapters.clock()
-    secrets = adapters.secrets.get(shop_id, now)
-    shop = adapters.shops.get(shop_id) if secrets else None
-    if not secrets or shop is None:
-        raise AuthError("unknown shop")
-    failures = []
-    for secret in secrets:  # the current one, and the previous during a rotation
-        try:
-            verify(secret, timestamp, signed, body, now)
-            break
-        except AuthError as failure:
-            failures.append(failure)
-    else:
-        raise failures[0]
-    if shop.status != "active" and not allow_suspended:
-        raise ShopSuspended(shop_id)
-    return shop
 
 
 def _load(adapters: Adapters, shop: Shop, event: ShopEvent) -> tuple[ShopEvent, Cart | None]:

@@ -1,0 +1,158 @@
+"""The one exception map: every error a route can raise, and the documented answer it gets.
+
+JSON bodies are ``{"error", "reason"}`` or ``{"error", "errors": [{"field", "reason"}]}``
+(docs/api.md#responses). Powertools validates a request before any route middleware runs,
+so an answer about the body first checks the signature: an unsigned request learns nothing
+of the schema, it gets 401 like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel
+
+from relance.adapters.errors import ConcurrentUpdate, SecretStoreUnavailable
+from relance.core.signing import AuthError
+from relance.core.tokens import ExpiredToken, InvalidToken
+from relance.http.auth import ShopSuspended, signer_of
+from relance.http.responses import json_response, metrics, page_response
+from relance.services.links import LinkGone
+from relance.services.templates import TemplateRejected
+
+logger = Logger(service="api")
+UNAUTHORIZED = "missing, unknown or invalid credentials (docs/api.md#authentication)"
+RETRY_AFTER_SECONDS = 5
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+class FieldProblem(BaseModel):
+    field: str
+    reason: str
+
+
+class Refusal(BaseModel):
+    """401, 403, 409, 503: why the request was not served."""
+
+    error: str
+    reason: str
+
+
+class Invalid(BaseModel):
+    """400, 415, 422: what is wrong in the request, field by field."""
+
+    error: str
+    errors: list[FieldProblem]
+
+
+def documented(description: str, model: Any) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/json": {"model": model}}}
+
+
+SIGNED_ROUTE_ANSWERS: dict[int, OpenAPIResponse] = {
+    400: documented("the body is not JSON (malformed, not UTF-8, nested too deeply)", Invalid),
+    401: documented("missing, unknown or invalid credentials (one text for every cause)", Refusal),
+    403: documented("the shop is suspended", Refusal),
+    409: documented("another request changed the same data meanwhile: send it again", Refusal),
+    415: documented("the body is not sent as application/json", Invalid),
+    422: documented("the body does not match this route's schema; nothing was changed", Invalid),
+    503: documented("the credentials could not be checked now: retry after Retry-After", Refusal),
+}
+
+
+def field_path(location: Sequence[Any]) -> str:
+    """``("body", "events", 3, "currency")`` -> ``events[3].currency``; the whole body is ``body``."""
+    parts = location[1:] if location and location[0] in _LOCATIONS else location
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+    return path or "body"
+
+
+def refused(error: Exception) -> Response[str]:
+    """The answer to a request whose credentials did not pass."""
+    if isinstance(error, AuthError):
+        metrics.add_metric(name="RequestsUnauthorized", unit=MetricUnit.Count, value=1)
+        logger.info("request refused", extra={"auth_failure": error.reason})  # the detail stays here
+        return json_response(401, {"error": "unauthorized", "reason": UNAUTHORIZED})
+    if isinstance(error, ShopSuspended):
+        metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
+        return json_response(403, {"error": "forbidden", "reason": "this shop is suspended"})
+    metrics.add_metric(name="SecretStoreUnavailable", unit=MetricUnit.Count, value=1)
+    body = {"error": "unavailable", "reason": "could not check the credentials now; retry shortly"}
+    return json_response(503, body, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def register(app: APIGatewayHttpResolver) -> None:
+    """Install the map on ``app``."""
+
+    def unless_unsigned(answer: Callable[[], Response[str]]) -> Response[str]:
+        signer = signer_of(app)
+        if signer is not None:
+            try:
+                signer.authenticate(app)
+            except (AuthError, ShopSuspended, SecretStoreUnavailable) as error:
+                return refused(error)
+        return answer()
+
+    @app.exception_handler([AuthError, ShopSuspended, SecretStoreUnavailable])
+    def _refused(error: Exception) -> Response[str]:
+        return refused(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[str]:
+        return unless_unsigned(lambda: invalid_request(error.errors()))
+
+    @app.exception_handler(UnicodeDecodeError)
+    def _not_utf8(_: UnicodeDecodeError) -> Response[str]:
+        not_json = [{"type": "json_invalid", "loc": ("body",), "ctx": {"error": "not UTF-8"}}]
+        return unless_unsigned(lambda: invalid_request(not_json))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported(_: RequestUnsupportedContentType) -> Response[str]:
+        problem = {"field": "content-type", "reason": "send the body as application/json"}
+        return unless_unsigned(
+            lambda: json_response(415, {"error": "unsupported_media_type", "errors": [problem]})
+        )
+
+    @app.exception_handler(ConcurrentUpdate)
+    def _conflict(_: ConcurrentUpdate) -> Response[str]:
+        # Another request changed the same cart or settings meanwhile; retrying is safe (events
+        # are idempotent, a settings request is whole).
+        metrics.add_metric(name="RequestsConflicting", unit=MetricUnit.Count, value=1)
+        reason = "changed by another request meanwhile; send it again"
+        return json_response(409, {"error": "conflict", "reason": reason})
+
+    @app.exception_handler(TemplateRejected)
+    def _bad_template(error: TemplateRejected) -> Response[str]:
+        errors = [{"field": error.field, "reason": error.reason}]
+        return json_response(422, {"error": "invalid_template", "errors": errors})
+
+    @app.exception_handler(InvalidToken)
+    def _no_such_link(_: InvalidToken) -> Response[str]:
+        return page_response(404, "Link not found", "This link is not valid.")
+
+    @app.exception_handler([ExpiredToken, LinkGone])
+    def _expired_link(_: Exception) -> Response[str]:
+        return page_response(410, "Link expired", "This link has expired.")
+
+
+def invalid_request(errors: Sequence[Any]) -> Response[str]:
+    """400 for a body that is not JSON at all, else 422 naming each field."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        metrics.add_metric(name="RequestsRejected.invalid_json", unit=MetricUnit.Count, value=1)
+        reason = next(str(e.get("ctx", {}).get("error", "malformed")) for e in errors)
+        problems = [{"field": "body", "reason": f"not JSON: {reason}"}]
+        return json_response(400, {"error": "invalid_json", "errors": problems})
+    metrics.add_metric(name="RequestsRejected.invalid_request", unit=MetricUnit.Count, value=1)
+    problems = [
+        {"field": field_path(e.get("loc", ())), "reason": str(e.get("msg", e.get("type")))} for e in errors
+    ]
+    return json_response(422, {"error": "invalid_request", "errors": problems})
