@@ -26,7 +26,7 @@ serve: $(STAMP) ## serve the API on 127.0.0.1:8080 for manual tries (see README)
 test: $(STAMP) browser ## the whole suite: lint, format, types, template lint, unit, integration, end-to-end
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared functions infra
+	$(BIN)/mypy shared functions infra tests
 	$(BIN)/python -m pytest -n 2
 
 # The email rendering test drives Debian's Chromium (tests/browser); install it when missing.

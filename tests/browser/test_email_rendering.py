@@ -13,6 +13,7 @@ import pytest
 
 from infra.local.demo_shop import DEMO_SHOP
 from relance.core.emails import compose
+from relance.core.i18n import Language
 from relance.core.samples import SAMPLE_NOW, sample_cart
 from relance.services.templates import SAMPLE_LINKS
 
@@ -54,7 +55,7 @@ MEASURE = """() => {
 @pytest.mark.parametrize("width", [375, 600])
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("step", [1, 2, 3])
-def test_the_email_fits_and_shows_everything(browser: Any, step: int, language: str, width: int) -> None:
+def test_the_email_fits_and_shows_everything(browser: Any, step: int, language: Language, width: int) -> None:
     cart = sample_cart(DEMO_SHOP.shop_id, language, high=step == 3)
     email = compose(DEMO_SHOP, cart, step, SAMPLE_NOW, links=SAMPLE_LINKS)
     page = browser.new_page(viewport={"width": width, "height": 900})

@@ -50,7 +50,7 @@ def test_the_lint_catches_a_cycle_through_a_sam_function(plain_template: dict[st
 
 
 def _create(template: dict[str, Any], parameters: dict[str, str], name: str) -> dict[str, Any]:
-    s3 = boto3.client("s3", region_name=REGION)
+    s3: Any = boto3.client("s3", region_name=REGION)  # the region is a parameter, not a Literal
     if ARTIFACTS_BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
         s3.create_bucket(Bucket=ARTIFACTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     archive = io.BytesIO()
@@ -66,7 +66,7 @@ def _create(template: dict[str, Any], parameters: dict[str, str], name: str) -> 
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
         Capabilities=["CAPABILITY_IAM"],
     )
-    stack: dict[str, Any] = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+    stack: dict[str, Any] = dict(cloudformation.describe_stacks(StackName=name)["Stacks"][0])
     return stack
 
 

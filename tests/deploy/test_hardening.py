@@ -124,8 +124,9 @@ def test_no_aws_call_can_outlive_its_function() -> None:
     for function in resources_of(TEMPLATE, "AWS::Serverless::Function"):
         assert _timeout(function) > worst_call_seconds(), function
     assert _timeout("ApiFunction") < HTTP_API_TIMEOUT_SECONDS  # else the shop sees a 504 first
-    assert CLIENT_CONFIG.connect_timeout < 60 and CLIENT_CONFIG.read_timeout < 60  # not botocore's 60 s
-    assert CLIENT_CONFIG.retries == {"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}
+    config: Any = CLIENT_CONFIG  # botocore-stubs declare Config's options as arguments only
+    assert config.connect_timeout < 60 and config.read_timeout < 60  # not botocore's 60 s
+    assert config.retries == {"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}
 
 
 def test_every_client_the_functions_build_has_those_timeouts() -> None:
@@ -134,7 +135,7 @@ def test_every_client_the_functions_build_has_those_timeouts() -> None:
     from relance.config import Settings
     from relance.wiring import Adapters
 
-    real = boto3.session.Session(region_name="eu-west-3")
+    real: Any = boto3.session.Session(region_name="eu-west-3")
     built: list[tuple[str, Any]] = []
 
     class RecordingSession:
@@ -155,8 +156,10 @@ def test_every_client_the_functions_build_has_those_timeouts() -> None:
     assert all(config is CLIENT_CONFIG for service, config in built if service != "sesv2"), built
     # SES sends are never retried by the SDK: after a lost answer the email may be out.
     (ses,) = [config for service, config in built if service == "sesv2"]
-    assert ses is SEND_EMAIL_CONFIG and ses.retries == {"mode": "standard", "total_max_attempts": 1}
-    assert ses.read_timeout == CLIENT_CONFIG.read_timeout
+    send_config: Any = SEND_EMAIL_CONFIG  # botocore-stubs declare Config's options as arguments only
+    client_config: Any = CLIENT_CONFIG
+    assert ses is send_config and send_config.retries == {"mode": "standard", "total_max_attempts": 1}
+    assert send_config.read_timeout == client_config.read_timeout
 
 
 def test_sam_deploy_guided_asks_no_authentication_question() -> None:

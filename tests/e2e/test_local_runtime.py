@@ -45,7 +45,7 @@ def client(runtime: LocalRuntime) -> ShopClient:
     return setup_shop(runtime)
 
 
-def emails_to(runtime: LocalRuntime, address: str) -> list[email.message.Message]:
+def emails_to(runtime: LocalRuntime, address: str) -> list[email.message.EmailMessage]:
     found = []
     for path in sorted((runtime.out_dir / "outbox").glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)

@@ -47,14 +47,20 @@ class Calls:
     injected: str | None = None
 
 
+def _client_error(code: str, status: int, operation: str) -> ClientError:
+    answer: Any = {
+        "Error": {"Code": code, "Message": "injected"},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    return ClientError(answer, operation)
+
+
 def _error(service: str, operation: str, fault: str) -> Exception:
     if fault == "throttle":
         code = _THROTTLING.get(service, "ThrottlingException")
-        return ClientError({"Error": {"Code": code, "Message": "injected"},
-                            "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)  # fmt: skip
+        return _client_error(code, 400, operation)
     if fault == "5xx":
-        return ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"},
-                            "ResponseMetadata": {"HTTPStatusCode": 500}}, operation)  # fmt: skip
+        return _client_error("InternalServerError", 500, operation)
     if fault == "timeout":
         return ConnectTimeoutError(endpoint_url=f"https://{service}.injected")
     return ReadTimeoutError(endpoint_url=f"https://{service}.injected")
@@ -62,7 +68,7 @@ def _error(service: str, operation: str, fault: str) -> Exception:
 
 @contextmanager
 def inject(calls: Calls) -> Iterator[Calls]:
-    original = BaseClient._make_api_call
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def faulty(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         if not _IN_FUNCTION.get():
@@ -77,8 +83,8 @@ def inject(calls: Calls) -> Iterator[Calls]:
             original(client, operation, params)
         raise _error(service, operation, calls.fault)
 
-    BaseClient._make_api_call = faulty  # type: ignore[method-assign]
+    BaseClient._make_api_call = faulty  # type: ignore[attr-defined]
     try:
         yield calls
     finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
+        BaseClient._make_api_call = original  # type: ignore[attr-defined]

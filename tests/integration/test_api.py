@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from relance.core.batch import MAX_EVENTS_PER_REQUEST
+from relance.core.cart import Cart
 from relance.services.shops import register
 from tests.conftest import T0, World, demo_shop, load_event
 from tests.factories import cart_updated, item, order_placed
@@ -15,7 +17,7 @@ from tests.factories import cart_updated, item, order_placed
 pytestmark = pytest.mark.integration
 
 
-def stored(world: World, cart_id: str = "cart-1"):
+def stored(world: World, cart_id: str = "cart-1") -> Cart | None:
     return world.adapters.carts.get(world.shop.shop_id, cart_id)
 
 
@@ -146,7 +148,7 @@ def test_an_unsigned_request_gets_401_even_when_its_body_is_invalid(world: World
         {"timestamp": int(T0.timestamp()) - 3600},
     ],
 )
-def test_wrong_credentials_get_401_and_store_nothing(world: World, credentials: dict) -> None:
+def test_wrong_credentials_get_401_and_store_nothing(world: World, credentials: dict[str, Any]) -> None:
     status, body = world.post([cart_updated("e1", T0)], **credentials)
     assert status == 401 and body["error"] == "unauthorized"
     assert stored(world) is None and world.schedules() == []

@@ -25,7 +25,8 @@ class _Raising:
 
 
 def _client_error(code: str, status: int = 400) -> ClientError:
-    return ClientError({"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "SendEmail")
+    answer: Any = {"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return ClientError(answer, "SendEmail")
 
 
 MAIL = OutgoingEmail(sender_name="S", sender_address="s@shop.example", recipient="c@example.fr",

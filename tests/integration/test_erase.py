@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.integration
 H = timedelta(hours=1)
 
 
-def erase(world: World, email: str) -> tuple[int, dict]:
+def erase(world: World, email: str) -> tuple[int, dict[str, Any]]:
     status, body = world.request("POST", "/v1/erase", json.dumps({"email": email}).encode())
     return status, json.loads(body)
 

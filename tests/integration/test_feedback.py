@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -12,12 +13,12 @@ from tests.conftest import World, load_event
 pytestmark = pytest.mark.integration
 
 
-def eventbridge(detail_type: str, detail: dict) -> dict:
+def eventbridge(detail_type: str, detail: dict[str, Any]) -> dict[str, Any]:
     return {"version": "0", "id": "e", "source": "aws.ses", "detail-type": detail_type,
             "account": "123456789012", "region": "eu-west-3", "detail": detail}  # fmt: skip
 
 
-def ses_record(message_id: str, event_type: str, at: datetime, **extra: object) -> dict:
+def ses_record(message_id: str, event_type: str, at: datetime, **extra: object) -> dict[str, Any]:
     mail = {"messageId": message_id, "timestamp": at.isoformat(), "destination": ["claire@example.fr"],
             "tags": {"ses:configuration-set": ["relance-test-reminders"]}}  # fmt: skip
     return {"eventType": event_type, "mail": mail, **extra}

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import email
 from datetime import timedelta
+from decimal import Decimal
 from html import unescape
+from typing import cast
 
 import pytest
 from boto3.dynamodb.conditions import Key
@@ -31,7 +33,11 @@ def run_sequence(world: World, cart_id: str, start: int) -> list[str]:
         assert world.fire(cart_id, step)["action"] == "sent"
         msg = email.message_from_string(world.sent_messages()[-1].raw_data)
         texts.append(
-            next(unescape(p.get_payload(decode=True).decode()) for p in msg.walk() if not p.is_multipart())
+            next(
+                unescape(cast(bytes, p.get_payload(decode=True)).decode())
+                for p in msg.walk()
+                if not p.is_multipart()
+            )
         )
     return texts
 
@@ -44,7 +50,7 @@ def test_the_last_step_carries_a_pool_code_recorded_on_the_cart(world: World) ->
     cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.incentive is not None
     assert cart.incentive.code in last and "10\xa0% de réduction" in last
-    assert (cart.incentive.kind, cart.incentive.value) == ("percent", 10)
+    assert (cart.incentive.kind, cart.incentive.value) == ("percent", Decimal(10))
     assert world.adapters.codes.free_count("atelier-test") == 1
 
 

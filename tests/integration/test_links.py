@@ -17,10 +17,11 @@ def emailed_link(world: World) -> str:
     world.post([load_event("cart_updated.json")])
     world.clock.advance(hours=3)
     world.fire("cart-1", 1)
-    raw = world.sent_messages()[-1].raw_data.replace("=\n", "").replace("=3D", "=")
+    raw: str = world.sent_messages()[-1].raw_data.replace("=\n", "").replace("=3D", "=")
     links = set(LINK.findall(raw))
     assert len(links) == 1, links
-    return links.pop()
+    link: str = links.pop()
+    return link
 
 
 def test_a_click_redirects_to_the_shops_cart_with_its_utm_and_is_noted(world: World) -> None:

@@ -6,6 +6,7 @@ import email
 import json
 from datetime import timedelta
 from email.message import Message
+from typing import cast
 
 import pytest
 from botocore.exceptions import ClientError
@@ -29,7 +30,9 @@ def message(world: World, index: int = -1) -> Message:
 
 def parts(msg: Message) -> dict[str, str]:
     return {
-        p.get_content_type(): p.get_payload(decode=True).decode() for p in msg.walk() if not p.is_multipart()
+        p.get_content_type(): cast(bytes, p.get_payload(decode=True)).decode()
+        for p in msg.walk()
+        if not p.is_multipart()
     }
 
 

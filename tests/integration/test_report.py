@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -18,14 +19,15 @@ pytestmark = pytest.mark.integration
 H = timedelta(hours=1)
 
 
-def report(world: World, event: dict) -> list[str]:
+def report(world: World, event: dict[str, Any]) -> list[str]:
     written: list[str] = world.invoke("report", event)["written"]
     return written
 
 
 def read(world: World, key: str) -> bytes:
     s3 = world.session.client("s3")
-    return s3.get_object(Bucket=world.adapters.settings.REPORTS_BUCKET, Key=key)["Body"].read()
+    body: bytes = s3.get_object(Bucket=world.adapters.settings.REPORTS_BUCKET, Key=key)["Body"].read()
+    return body
 
 
 def a_day_of_carts(world: World) -> None:
@@ -99,7 +101,7 @@ def test_an_on_demand_range_rebuilds_each_day_and_an_empty_day_still_has_a_heade
         {"from": "yesterday", "to": "2026-11-01"},
     ],
 )
-def test_a_bad_range_is_refused(world: World, event: dict) -> None:
+def test_a_bad_range_is_refused(world: World, event: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         report(world, event)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import json
 from html import unescape
+from typing import Any, cast
 
 import pytest
 
@@ -21,7 +22,7 @@ OURS = (
 )
 
 
-def put(world: World, path: str, body: object) -> tuple[int, dict]:
+def put(world: World, path: str, body: object) -> tuple[int, dict[str, Any]]:
     status, text = world.request("PUT", path, json.dumps(body).encode())
     return status, json.loads(text)
 
@@ -62,7 +63,7 @@ def test_texts_are_stored_and_used_in_the_reassurance_step(world: World) -> None
     assert world.fire("cart-1", 2)["action"] == "sent"
     msg = email.message_from_string(world.sent_messages()[-1].raw_data)
     assert "Retours gratuits sous 60 jours." in msg.as_string() or any(
-        "Retours gratuits sous 60 jours." in unescape(p.get_payload(decode=True).decode())
+        "Retours gratuits sous 60 jours." in unescape(cast(bytes, p.get_payload(decode=True)).decode())
         for p in msg.walk()
         if not p.is_multipart()
     )
@@ -79,9 +80,9 @@ def test_shop_templates_are_checked_then_used(world: World) -> None:
     world.clock.advance(hours=3)
     world.fire("cart-1", 1)
     raw = email.message_from_string(world.sent_messages()[-1].raw_data)
-    html = (
-        next(p for p in raw.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
-    )
+    html = cast(
+        bytes, next(p for p in raw.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
+    ).decode()
     assert "MAISON-TEMPLATE" in html and "Pull – laine mérinos" in unescape(html)
 
 

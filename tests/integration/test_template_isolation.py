@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import json
 from types import MappingProxyType
+from typing import cast
 
 import pytest
 
@@ -51,7 +52,7 @@ def test_hostile_templates_are_refused_at_upload_with_a_422(world: World, attack
 def html_of(message: object) -> str:
     raw = email.message_from_string(message.raw_data)  # type: ignore[attr-defined]
     part = next(p for p in raw.walk() if p.get_content_type() == "text/html")
-    return str(part.get_payload(decode=True).decode())
+    return str(cast(bytes, part.get_payload(decode=True)).decode())
 
 
 def test_a_template_that_fails_at_send_falls_back_to_ours_and_other_shops_are_untouched(world: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import re
+from typing import cast
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_every_email_has_one_click_headers_and_the_same_visible_link(world: Worl
     assert url.startswith(PUBLIC_API_URL + "/u/")
     for part in msg.walk():
         if not part.is_multipart():
-            assert url in part.get_payload(decode=True).decode()
+            assert url in cast(bytes, part.get_payload(decode=True)).decode()
 
 
 def test_one_click_post_unsubscribes_and_the_next_step_stops(world: World) -> None:

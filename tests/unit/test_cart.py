@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.unit
 H = timedelta(hours=1)
 
 
-def run(*events: dict) -> Cart:
+def run(*events: dict[str, Any]) -> Cart:
     cart = new_cart("shop", parsed(events[0]))
     for event in events:
         updated = apply_event(cart, parsed(event))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import unescape
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def compose(shop: Shop, cart: Cart, step: int, now: datetime, variant: str = "A"
     return compose_with_links(shop, cart, step, now, links=LINKS, variant=variant)
 
 
-def cart_with(items: list[dict], **customer: object) -> Cart:
+def cart_with(items: list[dict[str, Any]], **customer: Any) -> Cart:
     event = parsed(cart_updated("e1", T0, items=items, **customer))
     result = apply_event(new_cart("shop", event), event)
     assert result is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,9 @@ def test_one_bad_event_names_its_field_and_leaves_the_others_valid() -> None:
         ({"type": "cart_stolen"}, "events[0]", "cart_updated"),
     ],
 )
-def test_invalid_fields_are_rejected_with_the_field_and_reason(change: dict, field: str, reason: str) -> None:
+def test_invalid_fields_are_rejected_with_the_field_and_reason(
+    change: dict[str, Any], field: str, reason: str
+) -> None:
     batch = parse_events([{**cart_updated("e1", T0), **change}])
     assert batch.events == ()
     errors = batch.rejected[0].errors

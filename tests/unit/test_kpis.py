@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -21,8 +22,9 @@ POLICY = ShopPolicy()
 
 
 def cart(
-    cart_id: str, *, at=T0, steps=(), order_after: timedelta | None = None, amount="100.00",
-    currency="EUR", eligible=True, feedback: dict | None = None,
+    cart_id: str, *, at: datetime = T0, steps: tuple[int, ...] = (), order_after: timedelta | None = None,
+    amount: str = "100.00", currency: str = "EUR", eligible: bool = True,
+    feedback: dict[int, tuple[str, ...]] | None = None,
 ) -> Cart:  # fmt: skip
     event = {**cart_updated("e", at, cart_id, items=[item(price=amount)]), "currency": currency}
     built = apply_event(new_cart("shop", parsed(event)), parsed(event))
@@ -32,7 +34,7 @@ def cart(
                  feedback=dict.fromkeys((feedback or {}).get(s, ()), at + s * 3 * H))
         for s in steps
     )  # fmt: skip
-    update: dict = {"reminders": reminders, "eligible_at": at if eligible else None}
+    update: dict[str, Any] = {"reminders": reminders, "eligible_at": at if eligible else None}
     if order_after is not None:
         placed = at + order_after
         credited = max((r.step for r in reminders if r.claimed_at <= placed), default=None)

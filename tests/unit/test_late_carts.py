@@ -5,7 +5,7 @@ nothing is sent past 8 days after abandonment (seed 001)."""
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -22,15 +22,15 @@ from tests.unit.test_policy import cart_of
 pytestmark = pytest.mark.unit
 
 
-def run_timeline(cart: Cart, policy: ShopPolicy, first_fire: object) -> list[tuple[int, object]]:
+def run_timeline(cart: Cart, policy: ShopPolicy, first_fire: datetime) -> list[tuple[int, datetime]]:
     """Fire each step when due (never before it is first delivered), as the reminder does."""
-    sent = []
+    sent: list[tuple[int, datetime]] = []
     now = first_fire
     step = 1
     for _ in range(20):
         if step > policy.steps:
             break
-        decision = decide(cart, policy, step, now, contact=ContactState(), shop_time_zone="UTC")  # type: ignore[arg-type]
+        decision = decide(cart, policy, step, now, contact=ContactState(), shop_time_zone="UTC")
         if isinstance(decision, Wait):
             now = decision.until
             continue
@@ -39,9 +39,9 @@ def run_timeline(cart: Cart, policy: ShopPolicy, first_fire: object) -> list[tup
         assert isinstance(decision, Send)
         sent.append((step, now))
         cart = cart.model_copy(
-            update={"reminders": (*cart.reminders, Reminder(step=step, variant="A", claimed_at=now))}  # type: ignore[arg-type]
+            update={"reminders": (*cart.reminders, Reminder(step=step, variant="A", claimed_at=now))}
         )
-        now = max(now, due_at(cart, policy, step + 1) if step < policy.steps else now)  # type: ignore[type-var]
+        now = max(now, due_at(cart, policy, step + 1) if step < policy.steps else now)
         step += 1
     return sent
 
@@ -54,7 +54,7 @@ def run_timeline(cart: Cart, policy: ShopPolicy, first_fire: object) -> list[tup
 def test_a_late_cart_never_gets_two_emails_closer_than_the_policys_gap(
     late_by: timedelta, preset: str
 ) -> None:
-    policy = ShopPolicy(delay_preset=preset, quiet_hours=None)  # type: ignore[arg-type]
+    policy = ShopPolicy.model_validate({"delay_preset": preset, "quiet_hours": None})
     cart = cart_of(cart_updated("e1", T0))
     sent = run_timeline(cart, policy, T0 + policy.delays[0] + late_by)
     for (step, at), (_, next_at) in itertools.pairwise(sent):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -20,7 +21,7 @@ POLICY = ShopPolicy()
 H = timedelta(hours=1)
 
 
-def cart_of(*events: dict) -> Cart:
+def cart_of(*events: dict[str, Any]) -> Cart:
     cart = new_cart("shop", parsed(events[0]))
     for event in events:
         cart = apply_event(cart, parsed(event)) or cart
@@ -61,7 +62,7 @@ def test_activity_since_the_timer_was_set_restarts_the_clock() -> None:
         (simple("cart_emptied", "x", T0 + H), "emptied"),
     ],
 )
-def test_ordered_or_emptied_carts_stop(extra: dict, reason: str) -> None:
+def test_ordered_or_emptied_carts_stop(extra: dict[str, Any], reason: str) -> None:
     cart = cart_of(cart_updated("e1", T0), extra)
     assert decide_(cart, POLICY, 1, T0 + 3 * H) == Stop(reason)  # type: ignore[arg-type]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -73,7 +74,7 @@ policies = st.sampled_from(
 emails = st.sampled_from(["x@example.fr", "y@example.fr", "z@example.fr", "w@example.fr"])
 
 
-def event_for(kind: str, cart_id: str, at_minute: int, n: int, email: str) -> dict:
+def event_for(kind: str, cart_id: str, at_minute: int, n: int, email: str) -> dict[str, Any]:
     at = T0 + timedelta(minutes=at_minute)
     event_id = f"{kind}-{n}"  # small id space: duplicates happen
     if kind == "update":
@@ -106,7 +107,7 @@ def in_quiet_hours(policy: ShopPolicy, moment: datetime) -> bool:
 
 @settings(max_examples=500, deadline=None)
 @given(histories, policies, emails)
-def test_the_sequence_keeps_its_invariants(history: list, policy: ShopPolicy, email: str) -> None:
+def test_the_sequence_keeps_its_invariants(history: list[Any], policy: ShopPolicy, email: str) -> None:
     stored: dict[str, Cart] = {}
     customer = Customer()
     clock = T0
@@ -146,7 +147,7 @@ def test_the_sequence_keeps_its_invariants(history: list, policy: ShopPolicy, em
             )
             customer.incentives.append(clock)
             customer.state = replace(customer.state, last_incentive_at=clock)
-            grant = GrantedIncentive(code="MERCI", kind="free_shipping", value=0, granted_at=clock)  # type: ignore[arg-type]
+            grant = GrantedIncentive(code="MERCI", kind="free_shipping", value=0, granted_at=clock)
             cart = cart.model_copy(update={"incentive": grant})
         reminder = Reminder(
             step=decision.step, variant=decision.variant, claimed_at=clock, message_id=None if held else "m",

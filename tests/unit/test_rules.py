@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -26,7 +27,7 @@ DUE = T0 + 3 * H  # 13:00 in Paris, outside quiet hours
 PARIS = "Europe/Paris"
 
 
-def cart_of(price: str = "40.00", cart_id: str = "cart-1", **customer: object) -> Cart:
+def cart_of(price: str = "40.00", cart_id: str = "cart-1", **customer: Any) -> Cart:
     event = parsed(cart_updated(f"e-{cart_id}", T0, cart_id, items=[item(price=price)], **customer))
     cart = apply_event(new_cart("shop", event), event)
     assert cart is not None
@@ -72,7 +73,7 @@ def with_steps(cart: Cart, *steps: int, opened: bool = False) -> Cart:
 def test_eu_consent_prospects_need_a_yes_customers_must_not_have_said_no(
     orders_count: int, consent: bool | None, expected: Decision
 ) -> None:
-    customer: dict[str, object] = {"orders_count": orders_count}
+    customer: dict[str, Any] = {"orders_count": orders_count}
     if consent is not None:
         customer["marketing_consent"] = consent
     assert at(DUE, cart_of(**customer), ShopPolicy(consent_mode="eu")) == expected
@@ -217,7 +218,7 @@ def test_high_value_carts_are_flagged_once() -> None:
         ({"unknown_rule": True}, "unknown_rule"),
     ],
 )
-def test_an_invalid_policy_is_refused_naming_the_field(policy: dict, field: str) -> None:
+def test_an_invalid_policy_is_refused_naming_the_field(policy: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as raised:
         ShopPolicy.model_validate(policy)
     assert field in str(raised.value)

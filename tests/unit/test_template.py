@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.unit
 RESOURCES = load_template()["Resources"]
 
 
-def of_type(kind: str) -> dict:
+def of_type(kind: str) -> dict[str, Any]:
     return {name: spec["Properties"] for name, spec in RESOURCES.items() if spec["Type"] == kind}
 
 

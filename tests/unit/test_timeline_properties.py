@@ -11,6 +11,7 @@ import heapq
 from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -85,7 +86,7 @@ def run_timeline(changes: list[tuple[str, int]], policy: ShopPolicy) -> list[tup
 
 @settings(max_examples=300, deadline=None)
 @given(updates, policies)
-def test_incentives_and_sequences_across_a_customers_carts(changes: list, policy: ShopPolicy) -> None:
+def test_incentives_and_sequences_across_a_customers_carts(changes: list[Any], policy: ShopPolicy) -> None:
     sent = run_timeline(changes, policy)
     given_at = [at for at, what, _ in sent if what == "incentive"]
     period = timedelta(days=policy.incentive.once_per_days)
