@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
 from relance.services.report import ReportRequest, run
-from relance.wiring import Adapters
+from relance.wiring import AwsAdapters
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: --table needs --bucket", file=sys.stderr)
         return 2
     settings = Settings(TABLE_NAME=outputs["TableName"], REPORTS_BUCKET=outputs["ReportsBucketName"])
-    written = run(Adapters(settings, session=session), request)
+    written = run(AwsAdapters(settings, session=session), request)
     print(json.dumps({"written": len(written), "first": written[:1], "last": written[-1:]}, indent=2))
     return 0
 

@@ -25,9 +25,10 @@ from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
 from relance.core.batch import field_errors
 from relance.core.policy import ShopPolicy
+from relance.ports import Adapters
 from relance.services.settings import ShopTexts, set_policy, set_texts
 from relance.services.templates import TEMPLATE_NAMES, TemplateRejected, upload_templates
-from relance.wiring import Adapters
+from relance.wiring import AwsAdapters
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None, session: object = None) -> int:
     arguments = _arguments(argv)
     session = session or boto3.session.Session()
     outputs = stack_outputs(arguments, session)
-    adapters = Adapters(Settings(TABLE_NAME=outputs["TableName"]), session=session)
+    adapters = AwsAdapters(Settings(TABLE_NAME=outputs["TableName"]), session=session)
     try:
         print(json.dumps(apply(adapters, arguments.shop_id, arguments.what, arguments.path), indent=2))
     except UnknownShop:

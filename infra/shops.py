@@ -24,7 +24,7 @@ from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
 from relance.core.shop import Shop
 from relance.services.shops import register
-from relance.wiring import Adapters
+from relance.wiring import AwsAdapters
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     session = boto3.session.Session()
     outputs = stack_outputs(arguments, session)
     settings = Settings(TABLE_NAME=outputs["TableName"], SHOP_SECRETS_PREFIX=outputs["ShopSecretsPrefix"])
-    secret = register(Adapters(settings, session=session), shop)
+    secret = register(AwsAdapters(settings, session=session), shop)
     printed = {"shop_id": shop.shop_id, "secret": secret}
     if arguments.no_events_hours:
         topic = arguments.alarm_topic or outputs.get("AlarmTopicArn")

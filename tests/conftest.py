@@ -21,7 +21,7 @@ from relance.config import Settings
 from relance.core.shop import Shop
 from relance.core.signing import signature
 from relance.services.shops import register
-from relance.wiring import Adapters, use
+from relance.wiring import AwsAdapters, use
 
 EVENTS = Path(__file__).parent / "events"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -82,7 +82,7 @@ def demo_shop(shop_id: str = "atelier-test", **changes: Any) -> Shop:
 class World:
     """Embedded AWS with the template's resources, the adapters, and one shop."""
 
-    adapters: Adapters
+    adapters: AwsAdapters
     stack: Stack
     clock: Clock
     shop: Shop
@@ -185,7 +185,7 @@ def world() -> Iterator[World]:
         session = boto3.session.Session(region_name=REGION)
         stack = deploy(session, "relance-test", STACK_PARAMETERS)
         clock = Clock()
-        adapters = Adapters(Settings.model_validate(stack.functions_environment()), clock, session)
+        adapters = AwsAdapters(Settings.model_validate(stack.functions_environment()), clock, session)
         use(adapters)
         shop = demo_shop()
         secret = register(adapters, shop)

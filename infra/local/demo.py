@@ -15,7 +15,7 @@ from infra.local.demo_shop import DEMO_SHOP, DISCOUNT_CODES
 from infra.local.demo_summary import examples, rules_summary, summary
 from infra.local.runtime import LocalRuntime
 from infra.local.simulation import Week
-from relance.adapters.mailer import OutgoingEmail
+from relance.ports import OutgoingEmail
 from relance.services.shops import register
 
 START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from relance.adapters.mailer import OutgoingEmail, SesMailer
+from relance.adapters.mailer import SesMailer
+from relance.ports import OutgoingEmail
 
 
 class OutboxMailer(SesMailer):

@@ -25,9 +25,9 @@ from infra.local.lambda_context import LambdaContext
 from infra.local.outbox import OutboxMailer
 from infra.local.ses_events import events_after_send
 from infra.local.stack import REGION, Stack, deploy
-from relance.adapters.mailer import OutgoingEmail
 from relance.config import Settings
-from relance.wiring import Adapters, use
+from relance.ports import OutgoingEmail
+from relance.wiring import AwsAdapters, use
 
 _AT = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
 
@@ -48,7 +48,7 @@ class VirtualClock:
             self._now = max(self._now, moment)
 
 
-class LocalAdapters(Adapters):
+class LocalAdapters(AwsAdapters):
     """The functions' services, with SES sends also written to the outbox folder."""
 
     def __init__(self, settings: Settings, clock: VirtualClock, session: Any, outbox: Path) -> None:

@@ -5,7 +5,6 @@ Functions call :func:`adapters`; tests and ``infra/local`` call :func:`use` firs
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -13,26 +12,27 @@ from typing import Any
 import boto3
 
 from relance.adapters.alerts import ManualCallAlerts
+from relance.adapters.carts import CartStore
 from relance.adapters.checkouts import CheckoutIndex
 from relance.adapters.codes import CodePool
 from relance.adapters.contacts import ContactStore
-from relance.adapters.dynamo import CartStore, MessageIndex, ShopStore
 from relance.adapters.mailer import SesMailer
+from relance.adapters.messages import MessageIndex
 from relance.adapters.reports import S3ReportSink
 from relance.adapters.scheduler import ReminderTimers, TimerTarget
 from relance.adapters.secrets import LinkKey, ShopSecrets
+from relance.adapters.shops import ShopStore
 from relance.aws_clients import CLIENT_CONFIG, SEND_EMAIL_CONFIG
 from relance.config import Settings, settings_from_env
-
-Clock = Callable[[], datetime]
+from relance.ports import Adapters, Clock
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Adapters:
-    """Lazily built adapters: a function only pays for the clients it uses."""
+class AwsAdapters:
+    """The ports on AWS, built lazily: a function only pays for the clients it uses."""
 
     def __init__(self, settings: Settings, clock: Clock = utc_now, session: Any = None) -> None:
         self.settings = settings
@@ -108,7 +108,7 @@ _current: Adapters | None = None
 def adapters() -> Adapters:
     global _current
     if _current is None:
-        _current = Adapters(settings_from_env())
+        _current = AwsAdapters(settings_from_env())
     return _current
 
 

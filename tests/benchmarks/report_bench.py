@@ -26,7 +26,7 @@ from relance.config import Settings
 from relance.core.cart import Cart
 from relance.core.shop import Shop
 from relance.services.report import build_day
-from relance.wiring import Adapters
+from relance.wiring import AwsAdapters
 
 DAY = date(2026, 11, 2)
 START = datetime(2026, 11, 2, tzinfo=UTC)
@@ -83,7 +83,7 @@ class CountingS3:
             self.bytes += len(chunk)
 
 
-class BenchServices(Adapters):
+class BenchServices(AwsAdapters):
     def __init__(self, count: int) -> None:
         super().__init__(Settings(TABLE_NAME="bench"), clock=lambda: START)
         self.s3 = CountingS3()

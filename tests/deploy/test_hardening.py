@@ -133,7 +133,7 @@ def test_every_client_the_functions_build_has_those_timeouts() -> None:
     import boto3
 
     from relance.config import Settings
-    from relance.wiring import Adapters
+    from relance.wiring import AwsAdapters
 
     real: Any = boto3.session.Session(region_name="eu-west-3")
     built: list[tuple[str, Any]] = []
@@ -147,10 +147,10 @@ def test_every_client_the_functions_build_has_those_timeouts() -> None:
             built.append((service, options.get("config")))
             return real.resource(service, **options)
 
-    adapters = Adapters(Settings(TABLE_NAME="t"), session=RecordingSession())
-    names = [name for name in vars(Adapters) if not name.startswith("__") and name != "_client"]
+    adapters = AwsAdapters(Settings(TABLE_NAME="t"), session=RecordingSession())
+    names = [name for name in vars(AwsAdapters) if not name.startswith("__") and name != "_client"]
     for name in names:
-        if isinstance(vars(Adapters)[name], functools.cached_property):
+        if isinstance(vars(AwsAdapters)[name], functools.cached_property):
             getattr(adapters, name)
     assert {service for service, _ in built} >= {"dynamodb", "sesv2", "scheduler", "ssm", "s3", "sns"}
     assert all(config is CLIENT_CONFIG for service, config in built if service != "sesv2"), built

@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from relance.adapters.errors import MailFailed, MailOutcomeUnknown, MailRejected, MailThrottled, TimerError
-from relance.adapters.mailer import OutgoingEmail, SesMailer
+from relance.adapters.mailer import SesMailer
+from relance.ports import OutgoingEmail
 from tests.conftest import T0, World, load_event
 
 pytestmark = pytest.mark.integration

@@ -78,7 +78,7 @@ def test_fifty_events_at_once_on_one_cart_arm_one_schedule(
     from infra.local.stack import REGION, deploy
     from relance.config import Settings
     from relance.services.shops import register
-    from relance.wiring import Adapters
+    from relance.wiring import AwsAdapters
     from tests.conftest import demo_shop
     from tests.factories import cart_updated
 
@@ -90,7 +90,7 @@ def test_fifty_events_at_once_on_one_cart_arm_one_schedule(
                    "AWS_DEFAULT_REGION": REGION, "POWERTOOLS_METRICS_DISABLED": "true",
                    "POWERTOOLS_LOG_LEVEL": "CRITICAL", "PYTHONPATH": f"{ROOT}:{ROOT / 'shared'}"}  # fmt: skip
     shop = demo_shop("parallel-shop")
-    secret = register(Adapters(Settings.model_validate(environment), session=session), shop)
+    secret = register(AwsAdapters(Settings.model_validate(environment), session=session), shop)
     start = datetime.now(UTC) - timedelta(hours=1)
     count = PROCESSES * EVENTS_EACH
     events = [cart_updated(f"e{n:02d}", start + timedelta(seconds=n), "cart-1") for n in range(count)]

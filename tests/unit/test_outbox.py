@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.local.outbox import OutboxMailer
-from relance.adapters.mailer import OutgoingEmail
+from relance.ports import OutgoingEmail
 from tests.conftest import T0
 
 pytestmark = pytest.mark.unit

@@ -8,7 +8,6 @@ writes, safe under concurrent Lambdas.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from relance.adapters.errors import error_code
 from relance.core.contact import REMEMBERED_EMAILS, ContactState
+from relance.ports import LastEmail
 
 
 def contact_digest(shop_id: str, email: str) -> str:
@@ -37,12 +37,6 @@ def _ms(at: datetime) -> int:
 
 def _at(value: Any) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(int(value) / 1000, UTC)
-
-
-@dataclass(frozen=True)
-class LastEmail:
-    cart_id: str
-    sent_at: datetime
 
 
 class ContactStore:

@@ -5,8 +5,6 @@ and so that the local outbox holds exactly the bytes SES got."""
 from __future__ import annotations
 
 import email.policy
-from dataclasses import dataclass, field
-from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -21,6 +19,7 @@ from botocore.exceptions import (
 )
 
 from relance.adapters.errors import MailFailed, MailOutcomeUnknown, MailRejected, MailThrottled, error_code
+from relance.ports import OutgoingEmail
 
 # SES v2 SendEmail's errors (API reference), by what a retry can change.
 _THROTTLED = {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"}
@@ -28,19 +27,6 @@ _PAUSED = {"AccountSuspendedException", "SendingPausedException"}
 """An operator lifts these (SES review, a paused configuration set): retry in an hour."""
 _TRANSIENT = {"InternalFailure", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"}
 PAUSED_RETRY_SECONDS = 3600
-
-
-@dataclass(frozen=True)
-class OutgoingEmail:
-    sender_name: str
-    sender_address: str
-    recipient: str
-    subject: str
-    html: str
-    text: str
-    sent_at: datetime
-    headers: dict[str, str] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
 
 
 # A List-Unsubscribe URL is one long word: folded at 78 columns it would be RFC 2047-encoded

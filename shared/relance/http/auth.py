@@ -22,7 +22,8 @@ from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn,
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.core.signing import AuthError, verify
 from relance.http.responses import metrics
-from relance.wiring import Adapters, adapters
+from relance.ports import Adapters
+from relance.wiring import adapters
 
 SHOP_HEADER = "x-relance-shop"
 TIMESTAMP_HEADER = "x-relance-timestamp"

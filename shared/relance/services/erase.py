@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from relance.core.shop import Shop
-from relance.wiring import Adapters
+from relance.ports import Adapters
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from relance.core.feedback import SesEvent, record_feedback
+from relance.ports import Adapters
 from relance.services.updates import retention_days, update_cart
-from relance.wiring import Adapters
 
 
 class UnknownMessage(Exception):

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from relance.core.cart import Cart, GrantedIncentive
 from relance.core.shop import Shop
+from relance.ports import Adapters
 from relance.services.updates import update_cart
-from relance.wiring import Adapters
 
 
 def grant_incentive(adapters: Adapters, shop: Shop, cart: Cart, now: datetime) -> Cart | None:

@@ -14,9 +14,9 @@ from relance.core.cart import Cart, Timer, apply_event, new_cart
 from relance.core.decisions import due_at, needs_timer
 from relance.core.events import CheckoutStarted, OrderPlaced, ShopEvent
 from relance.core.shop import Shop
+from relance.ports import Adapters
 from relance.services.erase import was_erased
 from relance.services.updates import backoff, retrying, update_cart
-from relance.wiring import Adapters
 
 MAX_ATTEMPTS = 5
 

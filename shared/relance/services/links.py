@@ -19,8 +19,8 @@ from relance.core.tokens import (
     read_token,
     unsubscribe_claims,
 )
+from relance.ports import Adapters
 from relance.services.updates import retention_days, update_cart
-from relance.wiring import Adapters
 
 
 class LinkGone(Exception):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from relance.core.cart import Cart
 from relance.core.shop import Shop
+from relance.ports import Adapters
 from relance.services.updates import update_cart
-from relance.wiring import Adapters
 
 
 def flag_for_call(adapters: Adapters, shop: Shop, cart: Cart) -> tuple[Cart, bool]:

@@ -11,11 +11,11 @@ from relance.core.contact import ContactState
 from relance.core.decisions import DORMANT, Stop, Wait, decide, due_at
 from relance.core.segments import needs_manual_call
 from relance.core.shop import Shop
+from relance.ports import Adapters
 from relance.services.manual_call import flag_for_call
 from relance.services.outcome import ReminderOutcome
 from relance.services.sending import finish_sent_step, send_step
 from relance.services.updates import backoff, update_cart
-from relance.wiring import Adapters
 
 MAX_ATTEMPTS = 5
 

@@ -12,7 +12,7 @@ from relance.core.kpis import CohortKpis, in_cohort
 from relance.core.policy import ShopPolicy
 from relance.core.segments import value_segment
 from relance.core.shop import Shop
-from relance.wiring import Adapters
+from relance.ports import Adapters
 
 MAX_RANGE_DAYS = 400
 # A cohort changes while its sequence runs (7 days at most, plus a day of deferrals) and

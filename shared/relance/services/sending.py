@@ -12,19 +12,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from relance.adapters.dynamo import SentMessage
 from relance.adapters.errors import MailOutcomeUnknown, MailThrottled
-from relance.adapters.mailer import OutgoingEmail
 from relance.core.cart import Cart, Reminder
 from relance.core.contact import ContactState
 from relance.core.decisions import Send, offers_incentive, stop_before_sending
 from relance.core.shop import Shop
+from relance.ports import Adapters, OutgoingEmail, SentMessage
 from relance.services.incentives import grant_incentive
 from relance.services.links import email_links
 from relance.services.outcome import ReminderOutcome
 from relance.services.templates import compose_for_shop
 from relance.services.updates import retrying, update_cart
-from relance.wiring import Adapters
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from relance.core.policy import ShopPolicy
 from relance.core.shop import ContentBlock, Language, Reassurance, Shop
-from relance.wiring import Adapters
+from relance.ports import Adapters
 
 
 class ShopTexts(BaseModel):

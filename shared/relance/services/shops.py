@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from relance.core.shop import Shop
-from relance.wiring import Adapters
+from relance.ports import Adapters
 
 
 def register(adapters: Adapters, shop: Shop) -> str:

@@ -30,7 +30,7 @@ from relance.core.i18n import Language
 from relance.core.samples import SAMPLE_NOW, sample_cart
 from relance.core.sandbox import ShopSandbox
 from relance.core.shop import Shop
-from relance.wiring import Adapters
+from relance.ports import Adapters
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart import Cart
 from relance.core.policy import DEFAULT_RETENTION_DAYS
-from relance.wiring import Adapters
+from relance.ports import Adapters
 
 MAX_ATTEMPTS = 5
 

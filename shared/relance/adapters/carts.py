@@ -1,0 +1,85 @@
+"""Carts in DynamoDB: pk ``CART#<shop>#<cart>``, sk ``CART``, and ``gsi1`` ``DAY#<shop>#<day>``
+for the daily report. One table for every kind of item (docs/architecture.md#storage); keys
+begin with the shop, so no shop shares a hot partition.
+
+Every cart write is conditional on the version read (optimistic concurrency), so an event,
+a timer and a claim can never overwrite each other's changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from relance.adapters.errors import ConcurrentUpdate, error_code
+from relance.adapters.pages import query_pages
+from relance.core.cart import Cart
+
+DAY_INDEX = "by-shop-day"
+
+
+class CartStore:
+    def __init__(self, table: Any, clock: Callable[[], datetime]) -> None:
+        self._table = table
+        self._clock = clock
+
+    def get(self, shop_id: str, cart_id: str) -> Cart | None:
+        item = self._table.get_item(Key=_cart_key(shop_id, cart_id), ConsistentRead=True).get("Item")
+        if item is None or _expired(item, self._clock()):
+            return None
+        return Cart.model_validate_json(item["doc"])
+
+    def save(self, cart: Cart, retention_days: int) -> Cart:
+        """Write ``cart`` if nobody wrote since it was read; return it with its new version."""
+        saved = cart.model_copy(update={"version": cart.version + 1})
+        now = self._clock()
+        # An old fact (a backfill) is kept a day at least, not written already expired.
+        expires = max(saved.abandoned_at + timedelta(days=retention_days), now + timedelta(days=1))
+        item = {
+            **_cart_key(cart.shop_id, cart.cart_id),
+            "gsi1pk": f"DAY#{cart.shop_id}#{cart.cohort_day.isoformat()}",
+            "gsi1sk": f"CART#{cart.cart_id}",
+            "version": saved.version,
+            "expires_at": int(expires.timestamp()),
+            "doc": saved.model_dump_json(),
+        }
+        # A new cart may replace an item TTL has not deleted yet (it reads as absent): up to
+        # ~48 h after expiry, and it must not block the cart id meanwhile.
+        expired = Attr("expires_at").lt(int(now.timestamp()))
+        new = cart.version == 0
+        condition = Attr("pk").not_exists() | expired if new else Attr("version").eq(cart.version)
+        try:
+            self._table.put_item(Item=item, ConditionExpression=condition)
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ConcurrentUpdate(cart.cart_id) from error
+            raise
+        return saved
+
+    def delete(self, shop_id: str, cart_id: str) -> bool:
+        """Erase the cart (a customer's request); ``False`` if there was none."""
+        deleted = self._table.delete_item(Key=_cart_key(shop_id, cart_id), ReturnValues="ALL_OLD")
+        return "Attributes" in deleted
+
+    def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]:
+        """Carts abandoned on ``day`` (UTC), page by page: memory stays bounded."""
+        now = self._clock()
+        day_key = Key("gsi1pk").eq(f"DAY#{shop_id}#{day.isoformat()}")
+        for page in query_pages(self._table, IndexName=DAY_INDEX, KeyConditionExpression=day_key):
+            for item in page.get("Items", []):
+                if not _expired(item, now):
+                    yield Cart.model_validate_json(item["doc"])
+
+
+def _cart_key(shop_id: str, cart_id: str) -> dict[str, str]:
+    return {"pk": f"CART#{shop_id}#{cart_id}", "sk": "CART"}
+
+
+def _expired(item: dict[str, Any], now: datetime) -> bool:
+    # TTL deletes lazily (up to ~2 days late): expired items must be ignored on read.
+    expires_at = item.get("expires_at")
+    return expires_at is not None and int(expires_at) <= now.timestamp()

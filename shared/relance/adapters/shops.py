@@ -1,0 +1,59 @@
+"""Shops in DynamoDB: pk ``SHOP#<shop>``, sk ``SHOP`` (settings) and ``TEMPLATES`` (its own
+email templates); the registry pk ``SHOPS``, sk ``<shop>`` lists them for the daily report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from relance.adapters.errors import ConcurrentUpdate, error_code
+from relance.adapters.pages import query_pages
+from relance.core.shop import Shop
+
+
+class ShopStore:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def get(self, shop_id: str) -> Shop | None:
+        item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "SHOP"}).get("Item")
+        return None if item is None else Shop.model_validate_json(item["doc"])
+
+    def put(self, shop: Shop) -> None:
+        self._table.put_item(Item={"pk": f"SHOP#{shop.shop_id}", "sk": "SHOP", "doc": shop.model_dump_json()})
+        self._table.put_item(Item={"pk": "SHOPS", "sk": shop.shop_id})
+
+    def change(self, shop_id: str, change: Callable[[Shop], Shop]) -> Shop:
+        """Apply ``change`` to the stored shop and write it only if nobody wrote since the read
+        (:class:`ConcurrentUpdate` otherwise): two settings requests never silently undo each other."""
+        key = {"pk": f"SHOP#{shop_id}", "sk": "SHOP"}
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        if item is None:
+            raise LookupError(shop_id)
+        changed = change(Shop.model_validate_json(item["doc"]))
+        try:
+            self._table.put_item(
+                Item={**key, "doc": changed.model_dump_json()},
+                ConditionExpression="doc = :read",
+                ExpressionAttributeValues={":read": item["doc"]},
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ConcurrentUpdate(shop_id) from None
+            raise
+        return changed
+
+    def templates(self, shop_id: str) -> dict[str, str]:
+        """The shop's own email templates by name (none: ours are used)."""
+        item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES"}).get("Item")
+        return {} if item is None else {str(k): str(v) for k, v in item["templates"].items()}
+
+    def put_templates(self, shop_id: str, templates: dict[str, str]) -> None:
+        self._table.put_item(Item={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES", "templates": templates})
+
+    def shop_ids(self) -> list[str]:
+        pages = query_pages(self._table, KeyConditionExpression=Key("pk").eq("SHOPS"))
+        return [str(item["sk"]) for page in pages for item in page.get("Items", [])]
