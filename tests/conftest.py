@@ -20,8 +20,10 @@ from infra.local.stack import REGION, Stack, deploy
 from relance.config import Settings
 from relance.core.shop import Shop
 from relance.core.signing import signature
+from relance.ports import Adapters
 from relance.services.shops import register
 from relance.wiring import AwsAdapters, use
+from tests.fakes import MemoryAdapters
 
 EVENTS = Path(__file__).parent / "events"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -79,15 +81,13 @@ def demo_shop(shop_id: str = "atelier-test", **changes: Any) -> Shop:
 
 
 @dataclass
-class World:
-    """Embedded AWS with the template's resources, the adapters, and one shop."""
+class BaseWorld:
+    """One registered shop, a clock, and the functions' handlers on some adapters."""
 
-    adapters: AwsAdapters
-    stack: Stack
+    adapters: Adapters
     clock: Clock
     shop: Shop
     secret: str
-    session: Any
 
     def api_event(
         self,
@@ -148,12 +148,6 @@ class World:
     def fire(self, cart_id: str, step: int) -> dict[str, Any]:
         return self.invoke("reminder", {"shop_id": self.shop.shop_id, "cart_id": cart_id, "step": step})
 
-    def schedules(self) -> list[dict[str, Any]]:
-        scheduler = self.session.client("scheduler")
-        group = self.adapters.settings.SCHEDULE_GROUP
-        names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
-        return [scheduler.get_schedule(GroupName=group, Name=name) for name in names]
-
     def click(self, url: str) -> dict[str, Any]:
         """GET a tracked link of an email through the api function."""
         assert url.startswith(PUBLIC_API_URL + "/r/"), url
@@ -170,6 +164,28 @@ class World:
         response = self.invoke("api", self.api_event(body, path=path, method=method))
         return response["statusCode"], response.get("body") or ""
 
+    def schedules(self) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def sent_messages(self) -> list[Any]:
+        """What SES sent: objects whose ``raw_data`` is the MIME text."""
+        raise NotImplementedError
+
+
+@dataclass
+class World(BaseWorld):
+    """Embedded AWS with the template's resources."""
+
+    adapters: AwsAdapters
+    stack: Stack
+    session: Any
+
+    def schedules(self) -> list[dict[str, Any]]:
+        scheduler = self.session.client("scheduler")
+        group = self.adapters.settings.SCHEDULE_GROUP
+        names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
+        return [scheduler.get_schedule(GroupName=group, Name=name) for name in names]
+
     def sent_messages(self) -> list[Any]:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
@@ -177,8 +193,42 @@ class World:
         return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
 
 
+@dataclass
+class MemoryWorld(BaseWorld):
+    """The in-memory ports (tests/fakes.py): the same handlers, no embedded AWS."""
+
+    adapters: MemoryAdapters
+
+    def schedules(self) -> list[dict[str, Any]]:
+        return self.adapters.timers.schedules()
+
+    def sent_messages(self) -> list[Any]:
+        return list(self.adapters.mailer.sent)
+
+
 @pytest.fixture
-def world() -> Iterator[World]:
+def world(request: pytest.FixtureRequest) -> Iterator[BaseWorld]:
+    """Embedded AWS, or the in-memory ports where the test is marked ``backend("memory")``."""
+    marker = request.node.get_closest_marker("backend")
+    if marker is not None and marker.args == ("memory",):
+        yield from _memory_world()
+    else:
+        yield from _aws_world()
+
+
+def _memory_world() -> Iterator[MemoryWorld]:
+    clock = Clock()
+    settings = Settings(TABLE_NAME="memory", PUBLIC_API_URL=PUBLIC_API_URL, LINK_KEY_SECRET_ARN="memory")
+    adapters = MemoryAdapters(clock, settings)
+    use(adapters)
+    shop = demo_shop()
+    try:
+        yield MemoryWorld(adapters, clock, shop, register(adapters, shop))
+    finally:
+        use(None)
+
+
+def _aws_world() -> Iterator[World]:
     from moto import mock_aws
 
     with mock_aws():
@@ -191,6 +241,6 @@ def world() -> Iterator[World]:
         secret = register(adapters, shop)
         session.client("sesv2").create_email_identity(EmailIdentity="atelier-test.example")
         try:
-            yield World(adapters, stack, clock, shop, secret, session)
+            yield World(adapters, clock, shop, secret, stack, session)
         finally:
             use(None)

@@ -14,13 +14,14 @@ from relance.services.shops import register
 from tests.conftest import T0, World, demo_shop, load_event
 from tests.factories import cart_updated, item, order_placed
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 
 
 def stored(world: World, cart_id: str = "cart-1") -> Cart | None:
     return world.adapters.carts.get(world.shop.shop_id, cart_id)
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_a_cart_event_is_stored_and_arms_one_step_one_timer(world: World) -> None:
     status, body = world.post([load_event("cart_updated.json")])
     assert status == 202

@@ -14,7 +14,7 @@ from relance.services.shops import register
 from tests.conftest import T0, World, demo_shop
 from tests.factories import cart_updated
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 
 
 def _answer(world: World, **kwargs: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -33,6 +33,7 @@ def test_every_authentication_failure_reads_the_same(world: World) -> None:
 
 
 @pytest.mark.parametrize("code", ["ThrottlingException", "AccessDeniedException", "InternalServerError"])
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_a_failing_secret_store_is_a_503_with_retry_after_not_a_401(
     world: World, monkeypatch: pytest.MonkeyPatch, code: str
 ) -> None:
@@ -49,6 +50,7 @@ def test_a_failing_secret_store_is_a_503_with_retry_after_not_a_401(
     assert _answer(world)[0] == 202  # and once the store answers, the same request goes through
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_unknown_shops_are_remembered_for_a_minute(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     client = world.adapters.secrets._client

@@ -14,7 +14,7 @@ from relance.core.policy import ShopPolicy
 from tests.conftest import T0, World
 from tests.factories import cart_updated, item, order_placed, simple
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 H = timedelta(hours=1)
 
 
@@ -78,6 +78,7 @@ def staff_inbox(world: World) -> tuple[Any, str]:
     return sqs, queue
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_a_high_value_cart_is_flagged_to_staff_once(world: World) -> None:
     with_policy(world, manual_call_value="500")
     sqs, queue = staff_inbox(world)
@@ -125,6 +126,7 @@ def test_a_cart_that_fell_below_the_minimum_is_rearmed_when_it_rises_again(world
     assert world.fire("cart-1", 1)["action"] == "sent"
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_the_contact_keeps_only_the_newest_email_times(world: World) -> None:
     from relance.core.contact import REMEMBERED_EMAILS
 

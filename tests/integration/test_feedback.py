@@ -10,7 +10,7 @@ import pytest
 from relance.services.feedback import UnknownMessage
 from tests.conftest import World, load_event
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 
 
 def eventbridge(detail_type: str, detail: dict[str, Any]) -> dict[str, Any]:

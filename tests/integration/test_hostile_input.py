@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import T0, World
 from tests.factories import cart_updated
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from relance.core.policy import ShopPolicy
 from tests.conftest import T0, World
 from tests.factories import cart_updated
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 H = timedelta(hours=1)
 POOL = ShopPolicy.model_validate(
     {"incentive": {"enabled": True, "kind": "percent", "value": "10"}, "pressure_cap": {"max_emails": 10}}
@@ -71,6 +71,7 @@ def test_an_empty_pool_sends_the_last_step_without_a_code_and_keeps_the_customer
     assert world.adapters.contacts.state("atelier-test", "claire@example.fr").last_incentive_at is None
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_a_code_taken_by_another_lambda_between_read_and_write_is_not_handed_out_again(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,7 +15,7 @@ from relance.adapters.errors import MailRejected
 from tests.conftest import PUBLIC_API_URL, T0, World, load_event
 from tests.factories import cart_updated, item, order_placed
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 H = timedelta(hours=1)
 
 
@@ -36,6 +36,7 @@ def parts(msg: Message) -> dict[str, str]:
     }
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_step_one_sends_a_bilingual_ready_mime_email_and_arms_step_two(world: World) -> None:
     abandoned_cart(world)
     world.clock.advance(hours=3)
@@ -111,6 +112,7 @@ def ses_fails_with(world: World, monkeypatch: pytest.MonkeyPatch, code: str) -> 
     monkeypatch.setattr(world.adapters.mailer._client, "send_email", failing)
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_ses_throttling_defers_the_step_instead_of_dropping_it(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -126,6 +128,7 @@ def test_ses_throttling_defers_the_step_instead_of_dropping_it(
     assert world.fire("cart-1", 1)["action"] == "sent"
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_a_rejected_send_raises_for_the_retry_policy_and_releases_the_claim(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,6 +141,7 @@ def test_a_rejected_send_raises_for_the_retry_policy_and_releases_the_claim(
     assert cart is not None and cart.reminders == ()
 
 
+@pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_an_unverified_sender_is_a_rejection_not_a_silent_success(world: World) -> None:
     world.adapters.shops.put(world.shop.model_copy(update={"sender_email": "x@unverified.example"}))
     abandoned_cart(world)

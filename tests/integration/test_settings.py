@@ -14,7 +14,7 @@ from relance.core.samples import sample_cart
 from relance.services.templates import TemplateRejected, check_templates
 from tests.conftest import World, load_event
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 OURS = (
     "{{ greeting }} {{ intro }} {% for line in items %}{{ line.item.name }}{% endfor %} "
     "<a href='{{ cart_url }}'>{{ w.cta }}</a> <a href='{{ unsubscribe_url }}'>{{ w.unsubscribe }}</a> "

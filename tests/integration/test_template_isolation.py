@@ -16,7 +16,7 @@ from relance.services.shops import register
 from tests.conftest import World, demo_shop, load_event
 from tests.integration.test_settings import OURS, put
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 
 HOSTILE = {
     "mutates the shared words": "{% if w.update({'greeting': 'HACKED'}) %}{% endif %}",

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import PUBLIC_API_URL, World, load_event
 from tests.factories import cart_updated
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 
 
 def first_email(world: World) -> email.message.Message:
