@@ -19,8 +19,8 @@ from pydantic import ValidationError
 
 from infra.local.demo_shop import DEMO_SHOP
 from infra.shop_settings import templates_in
-from relance.core.emails import compose
-from relance.core.samples import SAMPLE_NOW, sample_cart
+from relance.core.email.compose import compose
+from relance.core.email.samples import SAMPLE_NOW, sample_cart
 from relance.core.shop import Shop
 from relance.services.templates import SAMPLE_LINKS, TemplateRejected, check_templates
 

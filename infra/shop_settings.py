@@ -23,8 +23,8 @@ from pydantic import ValidationError
 
 from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
-from relance.core.batch import field_errors
-from relance.core.policy import ShopPolicy
+from relance.core.cart.batch import field_errors
+from relance.core.sequence.policy import ShopPolicy
 from relance.ports import Adapters
 from relance.services.settings import ShopTexts, set_policy, set_texts
 from relance.services.templates import TEMPLATE_NAMES, TemplateRejected, upload_templates

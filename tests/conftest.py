@@ -18,8 +18,8 @@ import pytest
 from infra.local.lambda_context import LambdaContext
 from infra.local.stack import REGION, Stack, deploy
 from relance.config import Settings
+from relance.core.security.signing import signature
 from relance.core.shop import Shop
-from relance.core.signing import signature
 from relance.ports import Adapters
 from relance.services.shops import register
 from relance.wiring import AwsAdapters, use

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from relance.core.events import ShopEvent
+from relance.core.cart.events import ShopEvent
 
 _parse: TypeAdapter[ShopEvent] = TypeAdapter(ShopEvent)
 

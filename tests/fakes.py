@@ -21,9 +21,9 @@ from relance.adapters.mailer import build_mime
 from relance.adapters.scheduler import TimerFired, at_expression, fire_time, schedule_name
 from relance.adapters.secrets import ROTATION_OVERLAP
 from relance.config import Settings
-from relance.core.cart import Cart
-from relance.core.contact import REMEMBERED_EMAILS, ContactState
-from relance.core.kpis import CohortKpis
+from relance.core.cart.state import Cart
+from relance.core.reporting.kpis import CohortKpis
+from relance.core.sequence.contact import REMEMBERED_EMAILS, ContactState
 from relance.core.shop import Shop
 from relance.ports import Clock, LastEmail, OutgoingEmail, SentMessage
 

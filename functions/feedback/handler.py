@@ -8,7 +8,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from relance.core.feedback import SesEvent
+from relance.adapters.ses_events import SesEvent
 from relance.services.feedback import handle_ses_event
 from relance.wiring import adapters
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relance.adapters.reports import KPI_COLUMNS, SEGMENT_COLUMNS
-from relance.core.facts import FACT_COLUMNS
-from relance.core.kpis import STEP_COLUMNS
+from relance.core.reporting.facts import FACT_COLUMNS
+from relance.core.reporting.kpis import STEP_COLUMNS
 
 TABLES_SQL = Path(__file__).with_name("tables.sql")
 COUNTS = {

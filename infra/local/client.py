@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from relance.core.signing import signature
+from relance.core.security.signing import signature
 
 
 class ShopClient:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from relance.core.policy import ShopPolicy
+from relance.core.sequence.policy import ShopPolicy
 from relance.core.shop import ContentBlock, Reassurance, Shop
 
 SITE = "https://maison-lumiere.example"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from infra.local.demo_shop import DEMO_SHOP
-from relance.core.incrementality import Group, lift
+from relance.core.reporting.incrementality import Group, lift
 
 # (CSV column, heading, width) of the printed summary.
 COLUMNS = (

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from relance.config import Settings
-from relance.core.cart import Cart
-from relance.core.contact import ContactState
-from relance.core.kpis import CohortKpis
+from relance.core.cart.state import Cart
+from relance.core.reporting.kpis import CohortKpis
+from relance.core.sequence.contact import ContactState
 from relance.core.shop import Shop
 
 Clock = Callable[[], datetime]

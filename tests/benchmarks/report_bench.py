@@ -23,7 +23,7 @@ from typing import Any
 
 from relance.adapters.reports import S3ReportSink
 from relance.config import Settings
-from relance.core.cart import Cart
+from relance.core.cart.state import Cart
 from relance.core.shop import Shop
 from relance.services.report import build_day
 from relance.wiring import AwsAdapters

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from infra.local.demo_shop import DEMO_SHOP
-from relance.core.emails import compose
-from relance.core.i18n import Language
-from relance.core.samples import SAMPLE_NOW, sample_cart
+from relance.core.email.compose import compose
+from relance.core.email.samples import SAMPLE_NOW, sample_cart
+from relance.core.language import Language
 from relance.services.templates import SAMPLE_LINKS
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ import pytest
 
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.cart import Cart, apply_event, new_cart
+from relance.core.cart.state import Cart, apply_event, new_cart
 from relance.ports import Adapters, SentMessage
 from tests.conftest import T0, Clock, demo_shop
 from tests.factories import cart_updated, parsed

@@ -72,7 +72,7 @@ def test_each_function_ships_its_handler_and_the_built_template_targets_arm64(bu
 
 def test_the_trimmed_locale_data_still_formats_french_and_english(build: Path) -> None:
     # Babel is pure Python: the layer's copy runs here. Other locales are gone on purpose,
-    # and core/i18n.py treats them as unknown, as it treats any unsupported locale.
+    # and core/email/i18n.py treats them as unknown, as it treats any unsupported locale.
     script = (
         "import babel, sys; assert babel.__file__.startswith(sys.argv[1]), babel.__file__\n"
         "from babel import Locale, UnknownLocaleError\n"

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from relance.adapters.reports import KPI_COLUMNS, SEGMENT_COLUMNS
-from relance.core.facts import FACT_COLUMNS
-from relance.core.kpis import STEP_COLUMNS
+from relance.core.reporting.facts import FACT_COLUMNS
+from relance.core.reporting.kpis import STEP_COLUMNS
 from tests.e2e.conftest import ROOT, DemoRun
 
 pytestmark = pytest.mark.e2e

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from relance.core.batch import MAX_EVENTS_PER_REQUEST
-from relance.core.cart import Cart
+from relance.core.cart.batch import MAX_EVENTS_PER_REQUEST
+from relance.core.cart.state import Cart
 from relance.services.shops import register
 from tests.conftest import T0, World, demo_shop, load_event
 from tests.factories import cart_updated, item, order_placed

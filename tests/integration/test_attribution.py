@@ -105,8 +105,8 @@ def test_an_order_that_names_the_checkout_is_credited_to_its_cart(world: World, 
 def test_a_holdout_customers_order_through_another_cart_is_their_groups_natural_return(world: World) -> None:
     from decimal import Decimal
 
-    from relance.core.assignment import in_holdout
-    from relance.core.policy import ShopPolicy
+    from relance.core.sequence.assignment import in_holdout
+    from relance.core.sequence.policy import ShopPolicy
 
     world.adapters.shops.put(
         world.shop.model_copy(update={"policy": ShopPolicy(holdout_percent=Decimal(50))})

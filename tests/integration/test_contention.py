@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from relance.adapters.scheduler import TimerFired
-from relance.core.batch import parse_events
+from relance.core.cart.batch import parse_events
 from relance.services.ingest import apply
 from tests.conftest import T0, World
 from tests.factories import cart_updated

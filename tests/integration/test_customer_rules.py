@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from relance.core.policy import ShopPolicy
+from relance.core.sequence.policy import ShopPolicy
 from tests.conftest import T0, World
 from tests.factories import cart_updated, item, order_placed, simple
 
@@ -128,7 +128,7 @@ def test_a_cart_that_fell_below_the_minimum_is_rearmed_when_it_rises_again(world
 
 @pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has
 def test_the_contact_keeps_only_the_newest_email_times(world: World) -> None:
-    from relance.core.contact import REMEMBERED_EMAILS
+    from relance.core.sequence.contact import REMEMBERED_EMAILS
 
     contacts = world.adapters.contacts
     for n in range(REMEMBERED_EMAILS + 5):

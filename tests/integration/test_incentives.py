@@ -12,7 +12,7 @@ from typing import cast
 import pytest
 from boto3.dynamodb.conditions import Key
 
-from relance.core.policy import ShopPolicy
+from relance.core.sequence.policy import ShopPolicy
 from tests.conftest import T0, World
 from tests.factories import cart_updated
 

@@ -25,7 +25,7 @@ PROCESSES, EVENTS_EACH = 5, 10
 
 
 def _signed_request(shop_id: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
-    from relance.core.signing import signature
+    from relance.core.security.signing import signature
 
     raw = json.dumps(body).encode()
     ts = int(datetime.now(UTC).timestamp())

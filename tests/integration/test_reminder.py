@@ -164,7 +164,7 @@ def test_the_whole_sequence_is_three_emails_then_stop(world: World) -> None:
 def test_a_hold_out_customer_goes_through_every_step_but_is_never_emailed(world: World) -> None:
     from decimal import Decimal
 
-    from relance.core.assignment import in_holdout
+    from relance.core.sequence.assignment import in_holdout
 
     policy = world.shop.policy.model_copy(update={"holdout_percent": Decimal(50)})
     world.adapters.shops.put(world.shop.model_copy(update={"policy": policy}))

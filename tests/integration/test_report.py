@@ -114,7 +114,7 @@ def test_the_daily_run_rebuilds_the_cohorts_still_changing(world: World) -> None
 
 
 def test_a_longer_attribution_window_rebuilds_more_days(world: World) -> None:
-    from relance.core.policy import ShopPolicy
+    from relance.core.sequence.policy import ShopPolicy
 
     policy = ShopPolicy(attribution_window_days=30)
     world.adapters.shops.put(world.shop.model_copy(update={"policy": policy}))

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import pytest
 
-from relance.core.samples import sample_cart
+from relance.core.email.samples import sample_cart
 from relance.services.templates import TemplateRejected, check_templates
 from tests.conftest import World, load_event
 

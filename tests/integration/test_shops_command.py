@@ -7,7 +7,7 @@ import json
 import pytest
 
 from infra.shops import main
-from relance.core.signing import signature
+from relance.core.security.signing import signature
 from tests.conftest import World
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from typing import cast
 
 import pytest
 
-from relance.core.i18n import STRINGS
+from relance.core.email.i18n import STRINGS
 from relance.services.shops import register
 from tests.conftest import World, demo_shop, load_event
 from tests.integration.test_settings import OURS, put
@@ -77,8 +77,8 @@ def test_a_template_that_fails_at_send_falls_back_to_ours_and_other_shops_are_un
 
 
 def test_each_render_gets_read_only_words() -> None:
-    from relance.core.email_context import EmailLinks, email_context
-    from relance.core.samples import SAMPLE_NOW, sample_cart
+    from relance.core.email.context import EmailLinks, email_context
+    from relance.core.email.samples import SAMPLE_NOW, sample_cart
 
     links = EmailLinks(cart="https://x.example/r/1", unsubscribe="https://x.example/u/1")
     context = email_context(demo_shop(), sample_cart("s", "fr"), 1, SAMPLE_NOW, links=links)

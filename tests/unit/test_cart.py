@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from relance.core.cart import Cart, Reminder, apply_event, new_cart
+from relance.core.cart.state import Cart, Reminder, apply_event, new_cart
 from tests.conftest import T0
 from tests.factories import cart_updated, item, order_placed, parsed, simple
 
@@ -138,8 +138,8 @@ def test_an_order_long_after_the_last_email_is_a_natural_return() -> None:
 
 
 def test_crediting_the_same_customers_emailed_cart_is_idempotent_and_windowed() -> None:
-    from relance.core.attribution import credit_same_customer, credited_elsewhere
-    from relance.core.events import OrderPlaced
+    from relance.core.cart.credit import credit_same_customer, credited_elsewhere
+    from relance.core.cart.events import OrderPlaced
 
     emailed = run(cart_updated("e1", T0, "phone")).model_copy(
         update={"reminders": (Reminder(step=1, variant="A", claimed_at=T0 + 3 * H, message_id="m1"),)}

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from relance.core.cart import Cart, GrantedIncentive, apply_event, new_cart
-from relance.core.emails import EmailLinks, compose, job_of
-from relance.core.policy import ShopPolicy
+from relance.core.cart.state import Cart, GrantedIncentive, apply_event, new_cart
+from relance.core.email.compose import compose
+from relance.core.email.context import EmailLinks, job_of
+from relance.core.sequence.policy import ShopPolicy
 from relance.core.shop import Shop
 from tests.conftest import T0, demo_shop
 from tests.factories import cart_updated, item, parsed

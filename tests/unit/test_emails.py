@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from relance.core.cart import Cart, apply_event, new_cart
-from relance.core.emails import EmailLinks
-from relance.core.emails import compose as compose_with_links
-from relance.core.i18n import formatting_locale, language_of
+from relance.core.cart.state import Cart, apply_event, new_cart
+from relance.core.email.compose import compose as compose_with_links
+from relance.core.email.context import EmailLinks
+from relance.core.email.i18n import formatting_locale, language_of
 from relance.core.shop import Shop
 from tests.conftest import T0, demo_shop
 from tests.factories import cart_updated, item, parsed

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from relance.core.batch import parse_events
-from relance.core.events import CartUpdated
+from relance.core.cart.batch import parse_events
+from relance.core.cart.events import CartUpdated
 from tests.conftest import T0, load_event
 from tests.factories import cart_updated, item, order_placed
 

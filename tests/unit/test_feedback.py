@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from relance.core.cart import Cart, Reminder, apply_event, new_cart
-from relance.core.feedback import SesEvent, record_feedback
+from relance.adapters.ses_events import SesEvent
+from relance.core.cart.feedback import record_feedback
+from relance.core.cart.state import Cart, Reminder, apply_event, new_cart
 from tests.conftest import T0
 from tests.factories import cart_updated, parsed
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from relance.core.assignment import in_holdout
-from relance.core.incrementality import Group, lift, lift_columns
-from relance.core.policy import ShopPolicy
+from relance.core.reporting.incrementality import Group, lift, lift_columns
+from relance.core.sequence.assignment import in_holdout
+from relance.core.sequence.policy import ShopPolicy
 
 pytestmark = pytest.mark.unit
 

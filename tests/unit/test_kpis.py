@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from relance.core.cart import Cart, RecordedOrder, Reminder, apply_event, new_cart
-from relance.core.facts import FACT_COLUMNS, fact_row
-from relance.core.kpis import CohortKpis, in_cohort
-from relance.core.policy import ShopPolicy
+from relance.core.cart.state import Cart, RecordedOrder, Reminder, apply_event, new_cart
+from relance.core.reporting.facts import FACT_COLUMNS, fact_row
+from relance.core.reporting.kpis import CohortKpis, in_cohort
+from relance.core.sequence.policy import ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, parsed
 
@@ -115,7 +115,7 @@ def test_a_fact_row_per_cart_without_personal_data() -> None:
 def test_aws_cost_and_net_margin_when_the_shop_gives_its_rates() -> None:
     plain = cohort(*week()).row()
     emails, events = 6, 7  # the cohort's emails, and one event per cart of the day
-    from relance.core.costs import PER_EMAIL, PER_EVENT
+    from relance.core.reporting.costs import PER_EMAIL, PER_EVENT
 
     assert Decimal(plain["aws_cost_usd"]) == (PER_EMAIL * emails + PER_EVENT * events).quantize(
         Decimal("0.000001")
@@ -152,7 +152,7 @@ def test_hold_out_carts_and_their_natural_returns_are_counted_apart() -> None:
 
 
 def test_incentive_cost_counts_only_recovered_orders_and_comes_off_the_margin() -> None:
-    from relance.core.cart import GrantedIncentive
+    from relance.core.cart.state import GrantedIncentive
 
     ten_percent = GrantedIncentive(code="MERCI", kind="percent", value=Decimal(10), granted_at=T0)
     shipping = GrantedIncentive(code="LIVR", kind="free_shipping", value=Decimal("6.90"), granted_at=T0)

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relance.core.cart import Cart, Reminder
-from relance.core.contact import ContactState
-from relance.core.decisions import Send, Stop, Wait, decide, due_at
-from relance.core.policy import DELAY_PRESETS, LATEST_REMINDER, ON_TIME_TOLERANCE, ShopPolicy
+from relance.core.cart.state import Cart, Reminder
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.decisions import Send, Stop, Wait, decide, due_at
+from relance.core.sequence.policy import DELAY_PRESETS, LATEST_REMINDER, ON_TIME_TOLERANCE, ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated
 from tests.unit.test_policy import cart_of

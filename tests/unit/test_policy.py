@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from relance.core.cart import Cart, Reminder, apply_event, new_cart
-from relance.core.contact import ContactState
-from relance.core.decisions import Decision, Send, Stop, Wait, decide, needs_timer
-from relance.core.policy import DELAY_PRESETS, ShopPolicy
+from relance.core.cart.state import Cart, Reminder, apply_event, new_cart
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.decisions import Decision, Send, Stop, Wait, decide, needs_timer
+from relance.core.sequence.policy import DELAY_PRESETS, ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, order_placed, parsed, simple
 

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relance.core.assignment import in_holdout
-from relance.core.cart import Cart, GrantedIncentive, Reminder, apply_event, new_cart
-from relance.core.contact import ContactState
-from relance.core.decisions import Send, decide, offers_incentive
-from relance.core.events import OrderPlaced
-from relance.core.policy import ShopPolicy
+from relance.core.cart.events import OrderPlaced
+from relance.core.cart.state import Cart, GrantedIncentive, Reminder, apply_event, new_cart
+from relance.core.sequence.assignment import in_holdout
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.decisions import Send, decide, offers_incentive
+from relance.core.sequence.policy import ShopPolicy
 from tests.conftest import T0
 from tests.factories import (
     FAST_INCENTIVE_POLICY,

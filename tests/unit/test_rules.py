@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from relance.core.assignment import HOLDOUT, pick_variant
-from relance.core.cart import Cart, GrantedIncentive, Reminder, apply_event, new_cart
-from relance.core.contact import ContactState
-from relance.core.decisions import Decision, Send, Stop, Wait, decide, offers_incentive
-from relance.core.policy import ShopPolicy
-from relance.core.policy_parts import QuietHours
-from relance.core.segments import needs_manual_call
+from relance.core.cart.state import Cart, GrantedIncentive, Reminder, apply_event, new_cart
+from relance.core.sequence.assignment import HOLDOUT, pick_variant
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.decisions import Decision, Send, Stop, Wait, decide, offers_incentive
+from relance.core.sequence.manual_call import needs_manual_call
+from relance.core.sequence.options import QuietHours
+from relance.core.sequence.policy import ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, parsed
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from relance.core.signing import FRESHNESS_SECONDS, AuthError, signature, verify
+from relance.core.security.signing import FRESHNESS_SECONDS, AuthError, signature, verify
 from tests.conftest import T0
 
 pytestmark = pytest.mark.unit

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relance.core.cart import Cart, Reminder, Timer, apply_event, new_cart
-from relance.core.contact import ContactState
-from relance.core.decisions import Send, Wait, decide, due_at, needs_timer, offers_incentive
-from relance.core.policy import ShopPolicy
+from relance.core.cart.state import Cart, Reminder, Timer, apply_event, new_cart
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.decisions import Send, Wait, decide, due_at, needs_timer, offers_incentive
+from relance.core.sequence.policy import ShopPolicy
 from tests.conftest import T0
 from tests.factories import FAST_INCENTIVE_POLICY, cart_updated, item, parsed, static_incentive
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from relance.core.tokens import ExpiredToken, InvalidToken, click_claims, make_token, read_token
+from relance.core.security.tokens import ExpiredToken, InvalidToken, click_claims, make_token, read_token
 from tests.conftest import T0
 
 pytestmark = pytest.mark.unit

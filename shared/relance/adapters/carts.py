@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from relance.adapters.errors import ConcurrentUpdate, error_code
 from relance.adapters.pages import query_pages
-from relance.core.cart import Cart
+from relance.core.cart.state import Cart
 
 DAY_INDEX = "by-shop-day"
 

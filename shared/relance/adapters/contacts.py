@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from relance.adapters.errors import error_code
-from relance.core.contact import REMEMBERED_EMAILS, ContactState
+from relance.core.sequence.contact import REMEMBERED_EMAILS, ContactState
 from relance.ports import LastEmail
 
 

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO, Any
 
-from relance.core.facts import FACT_COLUMNS
-from relance.core.kpis import STEP_COLUMNS, CohortKpis
+from relance.core.reporting.facts import FACT_COLUMNS
+from relance.core.reporting.kpis import STEP_COLUMNS, CohortKpis
 
 KPI_COLUMNS = tuple(CohortKpis(shop_id="", day=date.min, currency="EUR").row())
 SEGMENT_COLUMNS = (*KPI_COLUMNS[:3], "segment", *KPI_COLUMNS[3:])

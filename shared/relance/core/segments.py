@@ -1,27 +1,33 @@
-"""The minimal segmentation of seed 000: prospect or returning customer, standard or high cart."""
+"""The one segmentation (seed 000), for every use: who the customer is and how big the cart is.
+
+Sequences and emails treat an unknown history as a prospect's; reports keep it ``unknown``
+so that finance sees how much the shop did not say.
+"""
 
 from __future__ import annotations
 
-from relance.core.cart import Cart
-from relance.core.policy import ShopPolicy
-from relance.core.policy_parts import CustomerSegment, ValueSegment
+from decimal import Decimal
+from typing import Literal
+
+CustomerSegment = Literal["prospect", "returning"]
+ValueSegment = Literal["standard", "high"]
+CustomerType = Literal["prospect", "returning", "unknown"]
 
 
-def customer_segment(cart: Cart) -> CustomerSegment:
+def customer_segment(orders_count: int | None) -> CustomerSegment:
     """Returning when the shop reported past orders; an unknown history counts as prospect."""
-    return "returning" if cart.customer.orders_count else "prospect"
+    return "returning" if orders_count else "prospect"
 
 
-def value_segment(cart: Cart, policy: ShopPolicy) -> ValueSegment:
-    return "high" if cart.total >= policy.high_cart_value else "standard"
+def customer_type(orders_count: int | None) -> CustomerType:
+    """As reports show it: an unknown history stays unknown."""
+    return "unknown" if orders_count is None else customer_segment(orders_count)
 
 
-def segment_name(cart: Cart, policy: ShopPolicy) -> str:
-    """``prospect/standard``, ``returning/high``...: the key of the report by segment."""
-    return f"{customer_segment(cart)}/{value_segment(cart, policy)}"
+def value_segment(total: Decimal, high_cart_value: Decimal) -> ValueSegment:
+    return "high" if total >= high_cart_value else "standard"
 
 
-def needs_manual_call(cart: Cart, policy: ShopPolicy) -> bool:
-    """Seed 001: very high carts deserve a call from staff, once per cart."""
-    threshold = policy.manual_call_value
-    return threshold is not None and cart.total >= threshold and cart.flagged_at is None
+def report_segment(orders_count: int | None, total: Decimal, high_cart_value: Decimal) -> str:
+    """``prospect-standard``, ``unknown-high``...: a row of the report by segment."""
+    return f"{customer_type(orders_count)}-{value_segment(total, high_cart_value)}"

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
 
-from relance.core.events import TimeZoneName
-from relance.core.policy import ShopPolicy
+from relance.core.cart.events import TimeZoneName
+from relance.core.language import Language
+from relance.core.sequence.policy import ShopPolicy
 
 ShortText = Annotated[str, Field(min_length=1, max_length=600)]
 
@@ -38,7 +39,6 @@ class ContentBlock(BaseModel):
 
 
 SHOP_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,39}$"
-Language = Literal["fr", "en"]
 
 
 class Shop(BaseModel):

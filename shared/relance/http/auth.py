@@ -19,8 +19,8 @@ from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.event_handler.middlewares import BaseMiddlewareHandler, NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, SecurityScheme
 
+from relance.core.security.signing import AuthError, verify
 from relance.core.shop import SHOP_ID_PATTERN, Shop
-from relance.core.signing import AuthError, verify
 from relance.http.responses import metrics
 from relance.ports import Adapters
 from relance.wiring import adapters

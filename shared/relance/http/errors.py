@@ -22,8 +22,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from relance.adapters.errors import ConcurrentUpdate, SecretStoreUnavailable
-from relance.core.signing import AuthError
-from relance.core.tokens import ExpiredToken, InvalidToken
+from relance.core.security.signing import AuthError
+from relance.core.security.tokens import ExpiredToken, InvalidToken
 from relance.http.auth import ShopSuspended, signer_of
 from relance.http.responses import json_response, metrics, page_response
 from relance.services.links import LinkGone

@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
-from relance.core.batch import EVENT_FIELD_NAMES, MAX_EVENTS_PER_REQUEST, ParsedBatch, parse_events
-from relance.core.events import ShopEvent
+from relance.core.cart.batch import EVENT_FIELD_NAMES, MAX_EVENTS_PER_REQUEST, ParsedBatch, parse_events
+from relance.core.cart.events import ShopEvent
 from relance.http.auth import SIGNED, signed, signed_shop
 from relance.http.errors import SIGNED_ROUTE_ANSWERS, FieldProblem, Invalid, documented
 from relance.http.responses import json_response, metrics

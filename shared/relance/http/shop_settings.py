@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from relance.core.policy import ShopPolicy
+from relance.core.sequence.policy import ShopPolicy
 from relance.http.auth import SIGNED, signed, signed_shop
 from relance.http.errors import SIGNED_ROUTE_ANSWERS, Invalid, documented
 from relance.http.responses import json_response

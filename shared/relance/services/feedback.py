@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from relance.core.feedback import SesEvent, record_feedback
+from relance.adapters.ses_events import SesEvent
+from relance.core.cart.feedback import record_feedback
 from relance.ports import Adapters
 from relance.services.updates import retention_days, update_cart
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from relance.core.cart import Cart, GrantedIncentive
+from relance.core.cart.state import Cart, GrantedIncentive
 from relance.core.shop import Shop
 from relance.ports import Adapters
 from relance.services.updates import update_cart

@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Literal
 
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.attribution import credit_same_customer, credited_elsewhere
-from relance.core.cart import Cart, Timer, apply_event, new_cart
-from relance.core.decisions import due_at, needs_timer
-from relance.core.events import CheckoutStarted, OrderPlaced, ShopEvent
+from relance.core.cart.credit import credit_same_customer, credited_elsewhere
+from relance.core.cart.events import CheckoutStarted, OrderPlaced, ShopEvent
+from relance.core.cart.state import Cart, Timer, apply_event, new_cart
+from relance.core.sequence.decisions import due_at, needs_timer
 from relance.core.shop import Shop
 from relance.ports import Adapters
 from relance.services.erase import was_erased

@@ -8,10 +8,10 @@ from contextlib import suppress
 
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.cart import Cart
-from relance.core.emails import EmailLinks
-from relance.core.feedback import record_click, record_feedback
-from relance.core.tokens import (
+from relance.core.cart.feedback import record_click, record_feedback
+from relance.core.cart.state import Cart
+from relance.core.email.context import EmailLinks
+from relance.core.security.tokens import (
     InvalidToken,
     LinkClaims,
     click_claims,

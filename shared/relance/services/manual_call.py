@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relance.core.cart import Cart
+from relance.core.cart.state import Cart
 from relance.core.shop import Shop
 from relance.ports import Adapters
 from relance.services.updates import update_cart

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from relance.core.cart import Cart
+from relance.core.cart.state import Cart
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.cart import Cart, Timer
-from relance.core.contact import ContactState
-from relance.core.decisions import DORMANT, Stop, Wait, decide, due_at
-from relance.core.segments import needs_manual_call
+from relance.core.cart.state import Cart, Timer
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.decisions import DORMANT, Stop, Wait, decide, due_at
+from relance.core.sequence.manual_call import needs_manual_call
 from relance.core.shop import Shop
 from relance.ports import Adapters
 from relance.services.manual_call import flag_for_call

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from relance.core.facts import customer_type, fact_row
-from relance.core.kpis import CohortKpis, in_cohort
-from relance.core.policy import ShopPolicy
-from relance.core.segments import value_segment
+from relance.core.reporting.facts import fact_row
+from relance.core.reporting.kpis import CohortKpis, in_cohort
+from relance.core.segments import report_segment
+from relance.core.sequence.policy import ShopPolicy
 from relance.core.shop import Shop
 from relance.ports import Adapters
 
@@ -68,7 +68,7 @@ def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
         for cart in adapters.carts.carts_of_day(shop_id, day):
             if in_cohort(cart, day):
                 currency = str(cart.currency)
-                segment = f"{customer_type(cart)}-{value_segment(cart, shop.policy)}"
+                segment = report_segment(cart.customer.orders_count, cart.total, shop.policy.high_cart_value)
                 cohorts.setdefault(currency, CohortKpis(shop_id, day, currency)).add(cart, shop.policy)
                 by_segment = segments.setdefault((currency, segment), CohortKpis(shop_id, day, currency))
                 by_segment.add(cart, shop.policy)

@@ -13,9 +13,9 @@ import logging
 from datetime import datetime, timedelta
 
 from relance.adapters.errors import MailOutcomeUnknown, MailThrottled
-from relance.core.cart import Cart, Reminder
-from relance.core.contact import ContactState
-from relance.core.decisions import Send, offers_incentive, stop_before_sending
+from relance.core.cart.state import Cart, Reminder
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.decisions import Send, offers_incentive, stop_before_sending
 from relance.core.shop import Shop
 from relance.ports import Adapters, OutgoingEmail, SentMessage
 from relance.services.incentives import grant_incentive

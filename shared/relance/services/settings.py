@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from relance.core.policy import ShopPolicy
-from relance.core.shop import ContentBlock, Language, Reassurance, Shop
+from relance.core.language import Language
+from relance.core.sequence.policy import ShopPolicy
+from relance.core.shop import ContentBlock, Reassurance, Shop
 from relance.ports import Adapters
 
 

@@ -2,7 +2,7 @@
 
 A shop uploads ``reminder.html`` and/or ``reminder.txt`` (copies of ours, edited); what it
 does not upload falls back to ours. A template is refused, and the previous ones kept, if it
-does not parse, uses what the sandbox forbids (:mod:`relance.core.sandbox`), fails to
+does not parse, uses what the sandbox forbids (:mod:`relance.core.email.sandbox`), fails to
 render a sample cart for every step, language and segment within the sandbox's limits, or
 leaves out the unsubscribe link or the shop's postal address. A template that still fails
 at send time is replaced by ours for that email (:func:`compose_for_shop`).
@@ -15,20 +15,19 @@ from datetime import datetime
 
 from jinja2 import ChoiceLoader, DictLoader, Environment
 
-from relance.core.cart import Cart
-from relance.core.emails import (
-    EmailLinks,
+from relance.core.cart.state import Cart
+from relance.core.email.compose import (
     RenderedEmail,
     builtin_loader,
     builtin_templates,
     compose,
-    email_context,
     render,
     template_environment,
 )
-from relance.core.i18n import Language
-from relance.core.samples import SAMPLE_NOW, sample_cart
-from relance.core.sandbox import ShopSandbox
+from relance.core.email.context import EmailLinks, email_context
+from relance.core.email.samples import SAMPLE_NOW, sample_cart
+from relance.core.email.sandbox import ShopSandbox
+from relance.core.language import LANGUAGES
 from relance.core.shop import Shop
 from relance.ports import Adapters
 
@@ -87,9 +86,8 @@ def check_templates(shop: Shop, overrides: dict[str, str]) -> Environment:
     return env
 
 
-_LANGUAGES: tuple[Language, ...] = ("fr", "en")
 _BOTH = (False, True)
-_SAMPLE_KINDS = [(lang, returning, high) for lang in _LANGUAGES for returning in _BOTH for high in _BOTH]
+_SAMPLE_KINDS = [(lang, returning, high) for lang in LANGUAGES for returning in _BOTH for high in _BOTH]
 
 
 def _culprit(overrides: dict[str, str], error: Exception) -> str:

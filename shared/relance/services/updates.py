@@ -10,8 +10,8 @@ from typing import TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.cart import Cart
-from relance.core.policy import DEFAULT_RETENTION_DAYS
+from relance.core.cart.state import Cart
+from relance.core.sequence.policy import DEFAULT_RETENTION_DAYS
 from relance.ports import Adapters
 
 MAX_ATTEMPTS = 5

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from relance.core.cart import Cart
+from relance.core.cart.state import Cart
 from relance.core.money import plain_amount
 
 MILLION = Decimal(1_000_000)

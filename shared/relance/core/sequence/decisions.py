@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from relance.core.assignment import HOLDOUT, in_holdout, pick_variant
-from relance.core.cart import Cart
-from relance.core.contact import ContactState
-from relance.core.policy import LATEST_REMINDER, LONGEST_DELAY, ON_TIME_TOLERANCE, ShopPolicy
-from relance.core.quiet_hours import quiet_until
+from relance.core.cart.state import Cart
 from relance.core.segments import customer_segment, value_segment
+from relance.core.sequence.assignment import HOLDOUT, in_holdout, pick_variant
+from relance.core.sequence.contact import ContactState
+from relance.core.sequence.policy import LATEST_REMINDER, LONGEST_DELAY, ON_TIME_TOLERANCE, ShopPolicy
+from relance.core.sequence.quiet_hours import quiet_until
 
 StopReason = Literal[
     "ordered",
@@ -126,7 +126,7 @@ def needs_timer(cart: Cart, policy: ShopPolicy, now: datetime) -> bool:
 def has_consent(cart: Cart, policy: ShopPolicy, contact: ContactState) -> bool:
     """EU mode: prospects need a yes, returning customers only must not have said no."""
     consent = contact.consent if contact.consent is not None else cart.customer.marketing_consent
-    if policy.consent_mode == "opt_out" or customer_segment(cart) == "returning":
+    if policy.consent_mode == "opt_out" or customer_segment(cart.customer.orders_count) == "returning":
         return consent is not False
     return consent is True
 
@@ -210,7 +210,7 @@ def offers_incentive(
         and not decision.held_out
         and decision.step == policy.steps
         and cart.incentive is None
-        and customer_segment(cart) in incentive.customers
-        and value_segment(cart, policy) in incentive.cart_values
+        and customer_segment(cart.customer.orders_count) in incentive.customers
+        and value_segment(cart.total, policy.high_cart_value) in incentive.cart_values
         and contact.incentive_allowed(now, timedelta(days=incentive.once_per_days))
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from relance.core.cart import Cart, GrantedIncentive
-from relance.core.events import AcquisitionSource, CartItem, CustomerInfo
-from relance.core.i18n import Language
+from relance.core.cart.events import AcquisitionSource, CartItem, CustomerInfo
+from relance.core.cart.state import Cart, GrantedIncentive
+from relance.core.language import Language
 
 SAMPLE_NOW = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 _NAMES = {"fr": ("Pull <laine> & mohair", "Écharpe en lin"), "en": ("Wool <jumper> & mohair", "Linen scarf")}

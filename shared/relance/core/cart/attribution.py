@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from relance.core.events import OrderPlaced
-from relance.core.records import RecordedOrder, Reminder
-
-if TYPE_CHECKING:
-    from relance.core.cart import Cart
+from relance.core.cart.events import OrderPlaced
+from relance.core.cart.history import RecordedOrder, Reminder
 
 DEFAULT_ATTRIBUTION_WINDOW = timedelta(days=7)
 REMEMBERED_MARKERS = 200
@@ -57,34 +54,3 @@ def recorded_order(
         via=via,
         holdout=credited is not None and credited.held_out,
     )
-
-
-def credit_same_customer(
-    reminded: Cart, order: OrderPlaced, attribution_window: timedelta = DEFAULT_ATTRIBUTION_WINDOW
-) -> Cart | None:
-    """``reminded`` closed by an order its customer placed through another cart.
-
-    The documented fallback of attribution: the order is credited to the last email this
-    cart got, if it came within the window; the cart's sequence stops. ``None`` when the
-    cart already has an order, the order came too late, or this was already applied.
-    """
-    marker = f"{order.id}@customer"
-    credited = credited_reminder(reminded.reminders, order.occurred_at, attribution_window)
-    if reminded.order is not None or credited is None or marker in reminded.seen_event_ids:
-        return None
-    return reminded.model_copy(
-        update={
-            "status": "ordered",
-            "order": recorded_order(order, credited, "customer"),
-            "timer": None,
-            "seen_event_ids": (*reminded.seen_event_ids, marker)[-REMEMBERED_MARKERS:],
-        }
-    )
-
-
-def credited_elsewhere(cart: Cart, other_cart_id: str) -> Cart | None:
-    """``cart``'s order, now counted on ``other_cart_id``: never credited twice."""
-    if cart.order is None or cart.order.credited_elsewhere == other_cart_id:
-        return None
-    order = cart.order.model_copy(update={"credited_elsewhere": other_cart_id})
-    return cart.model_copy(update={"order": order})

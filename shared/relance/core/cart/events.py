@@ -1,7 +1,7 @@
 """Events a shop posts, validated with pydantic.
 
 Each event is validated on its own so that one bad event does not spoil its batch
-(:mod:`relance.core.batch`).
+(:mod:`relance.core.cart.batch`).
 """
 
 from __future__ import annotations

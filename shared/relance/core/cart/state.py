@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from relance.core.attribution import DEFAULT_ATTRIBUTION_WINDOW, credited_reminder, recorded_order
-from relance.core.events import (
+from relance.core.cart.attribution import DEFAULT_ATTRIBUTION_WINDOW, credited_reminder, recorded_order
+from relance.core.cart.events import (
     CartEmptied,
     CartItem,
     CartUpdated,
@@ -29,7 +29,7 @@ from relance.core.events import (
     OrderPlaced,
     ShopEvent,
 )
-from relance.core.records import GrantedIncentive, RecordedOrder, Reminder, Timer, _State
+from relance.core.cart.history import GrantedIncentive, RecordedOrder, Reminder, Timer, _State
 
 # The records a cart is made of are part of this module's interface.
 __all__ = [

@@ -13,7 +13,7 @@ from typing import get_args
 
 from pydantic import TypeAdapter, ValidationError
 
-from relance.core.events import AcquisitionSource, CartItem, CustomerInfo, ShopEvent
+from relance.core.cart.events import AcquisitionSource, CartItem, CustomerInfo, ShopEvent
 
 MAX_EVENTS_PER_REQUEST = 100
 

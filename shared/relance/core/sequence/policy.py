@@ -1,7 +1,7 @@
 """A shop's recovery policy: data, stored per shop, validated here field by field.
 
 Every field has a default; docs/policy.md lists them all. The decisions that use it live in
-:mod:`relance.core.decisions`.
+:mod:`relance.core.sequence.decisions`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from relance.core.money import Amount
-from relance.core.policy_parts import Incentive, PressureCap, QuietHours, Variant
+from relance.core.sequence.options import Incentive, PressureCap, QuietHours, Variant
 
 # Named after the documents they come from (see docs/policy.md). Delays count from the
 # moment the customer last touched the cart, so a modified cart restarts the clock.

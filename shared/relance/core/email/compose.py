@@ -1,6 +1,6 @@
 """The content of one reminder: subject, preheader, HTML and plain text, localized.
 
-What each step says is built by :mod:`relance.core.email_context`; this module renders it.
+What each step says is built by :mod:`relance.core.email.context`; this module renders it.
 Jinja2 autoescapes every value exactly once (an item called ``<script>`` shows as text);
 money and dates are formatted by Babel in the customer's language and time zone; the CSS of
 the template is inlined (css-inline) because many mail clients drop ``<style>``.
@@ -18,12 +18,10 @@ from typing import Any
 import css_inline
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from relance.core.cart import Cart
-from relance.core.email_context import EmailLinks, email_context, job_of
-from relance.core.sandbox import ShopSandbox, bounded_render
+from relance.core.cart.state import Cart
+from relance.core.email.context import EmailLinks, email_context
+from relance.core.email.sandbox import ShopSandbox, bounded_render
 from relance.core.shop import Shop
-
-__all__ = ["EmailLinks", "RenderedEmail", "builtin_templates", "compose", "email_context", "job_of", "render"]
 
 # Media queries stay in <style> (they cannot be inlined); everything else goes inline.
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)

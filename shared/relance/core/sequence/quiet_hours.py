@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from relance.core.policy_parts import QuietHours
+from relance.core.sequence.options import QuietHours
 
 _STEP = timedelta(minutes=1)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from relance.core.cart import Cart
-from relance.core.costs import incentive_cost
-from relance.core.kpis import emailed_steps, was_abandoned
-from relance.core.policy import ShopPolicy
-from relance.core.segments import value_segment
+from relance.core.cart.state import Cart
+from relance.core.reporting.costs import incentive_cost
+from relance.core.reporting.kpis import emailed_steps, was_abandoned
+from relance.core.segments import customer_type, value_segment
+from relance.core.sequence.policy import ShopPolicy
 
 FACT_COLUMNS = (
     "shop_id", "cohort_date", "cart_id", "currency", "cart_total", "status", "abandoned_at",
@@ -33,12 +33,6 @@ def _minutes(later: datetime, earlier: datetime | None) -> str:
     return "" if earlier is None else f"{(later - earlier).total_seconds() / 60:.1f}"
 
 
-def customer_type(cart: Cart) -> str:
-    """The segment of seed 000: prospect (no past order), returning customer, or unknown."""
-    orders_count = cart.customer.orders_count
-    return "unknown" if orders_count is None else ("returning" if orders_count else "prospect")
-
-
 def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
     sent = emailed_steps(cart)
     feedback = {kind for r in sent for kind in r.feedback}
@@ -55,8 +49,8 @@ def fact_row(cart: Cart, policy: ShopPolicy) -> dict[str, str | int]:
         "abandoned_at": cart.abandoned_at.astimezone(UTC).isoformat(),
         "abandoned": _flag(was_abandoned(cart, policy)),
         "eligible": _flag(cart.eligible_at is not None),
-        "customer_type": customer_type(cart),
-        "cart_value": value_segment(cart, policy),
+        "customer_type": customer_type(cart.customer.orders_count),
+        "cart_value": value_segment(cart.total, policy.high_cart_value),
         "source": (source.utm_source or "") if source else "",
         "variant": next((r.variant for r in cart.reminders), ""),
         "emails_sent": len(sent),

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from relance.core.cart import Cart, Reminder
-from relance.core.costs import cost_columns, incentive_cost
-from relance.core.incrementality import Group, lift_columns
+from relance.core.cart.state import Cart, Reminder
 from relance.core.money import plain_amount
-from relance.core.policy import ShopPolicy
+from relance.core.reporting.costs import cost_columns, incentive_cost
+from relance.core.reporting.incrementality import Group, lift_columns
+from relance.core.sequence.policy import ShopPolicy
 
 RATE = Decimal("0.0001")
 ENGAGEMENT = ("delivery", "open", "click", "bounce", "complaint", "unsubscribe")

@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_currency, format_percent
 
-from relance.core.cart import Cart
-from relance.core.i18n import REASSURANCE_TOPICS, STRINGS, Language, formatting_locale, language_of
-from relance.core.policy_parts import subject_problem
+from relance.core.cart.state import Cart
+from relance.core.email.i18n import REASSURANCE_TOPICS, STRINGS, formatting_locale, language_of
+from relance.core.language import Language
 from relance.core.segments import customer_segment, value_segment
+from relance.core.sequence.options import subject_problem
 from relance.core.shop import Shop
 
 # The last email announces when the cart stops being kept (seed 003: "cart-expiry notice").
@@ -90,8 +91,8 @@ def email_context(
         return format_currency(amount, currency, locale=regional)
 
     job = job_of(step, shop.policy.steps)
-    returning = customer_segment(cart) == "returning"
-    high = value_segment(cart, shop.policy) == "high"
+    returning = customer_segment(cart.customer.orders_count) == "returning"
+    high = value_segment(cart.total, shop.policy.high_cart_value) == "high"
     first_name = cart.customer.first_name
     kept_until = format_date(
         (now + CART_KEPT_AFTER_LAST_STEP).astimezone(zone).date(), "long", locale=regional
@@ -109,7 +110,10 @@ def email_context(
         "step": step,
         "job": job,
         "variant": variant,
-        "segment": {"customer": customer_segment(cart), "value": value_segment(cart, shop.policy)},
+        "segment": {
+            "customer": customer_segment(cart.customer.orders_count),
+            "value": value_segment(cart.total, shop.policy.high_cart_value),
+        },
         "shop": shop,
         "greeting": words["greeting_named"].format(name=first_name) if first_name else words["greeting"],
         "subject": _subject(shop, cart, step, language, variant),

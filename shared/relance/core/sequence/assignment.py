@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 
-from relance.core.policy_parts import Variant
+from relance.core.sequence.options import Variant
 
 HOLDOUT = "holdout"
 DEFAULT_VARIANT = "A"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from babel import Locale, UnknownLocaleError
 
-Language = Literal["fr", "en"]
+from relance.core.language import Language
 
 # Keys ending in ``_<job>`` are per step's job: reminder (1), reassurance (2), decision (last).
 # ``_returning`` variants are the more direct wording for customers who already bought.

@@ -1,5 +1,5 @@
 """The parts of a shop's policy that are more than one number: quiet hours, pressure cap,
-incentive, A/B variants. Each validates itself; :mod:`relance.core.policy` assembles them."""
+incentive, A/B variants. Each validates itself; :mod:`relance.core.sequence.policy` assembles them."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
-CustomerSegment = Literal["prospect", "returning"]
-ValueSegment = Literal["standard", "high"]
-Language = Literal["fr", "en"]
+from relance.core.language import Language
+from relance.core.segments import CustomerSegment, ValueSegment
+
 Step = Annotated[int, Field(ge=1, le=3)]
 # A wall-clock time with no offset: JSON Schema's "time" format would demand one (RFC 3339).
 LocalTime = Annotated[

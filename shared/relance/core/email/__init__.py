@@ -1,0 +1,2 @@
+"""What an email says: its words in each language, its context, the sandbox shop templates run
+in."""
