@@ -47,20 +47,23 @@ class Calls:
     injected: str | None = None
 
 
-def _client_error(code: str, status: int, operation: str) -> ClientError:
+def _client_error(client: BaseClient, code: str, status: int, operation: str) -> ClientError:
     answer: Any = {
         "Error": {"Code": code, "Message": "injected"},
         "ResponseMetadata": {"HTTPStatusCode": status},
     }
-    return ClientError(answer, operation)
+    # As botocore raises it: the service's modelled exception when it has one for the code.
+    modelled: Any = client.exceptions.from_code(code)
+    error: ClientError = modelled(answer, operation)
+    return error
 
 
-def _error(service: str, operation: str, fault: str) -> Exception:
+def _error(client: BaseClient, service: str, operation: str, fault: str) -> Exception:
     if fault == "throttle":
         code = _THROTTLING.get(service, "ThrottlingException")
-        return _client_error(code, 400, operation)
+        return _client_error(client, code, 400, operation)
     if fault == "5xx":
-        return _client_error("InternalServerError", 500, operation)
+        return _client_error(client, "InternalServerError", 500, operation)
     if fault == "timeout":
         return ConnectTimeoutError(endpoint_url=f"https://{service}.injected")
     return ReadTimeoutError(endpoint_url=f"https://{service}.injected")
@@ -81,7 +84,7 @@ def inject(calls: Calls) -> Iterator[Calls]:
         calls.injected = f"{service}.{operation}"
         if calls.fault == "lost_reply":
             original(client, operation, params)
-        raise _error(service, operation, calls.fault)
+        raise _error(client, service, operation, calls.fault)
 
     BaseClient._make_api_call = faulty  # type: ignore[attr-defined]
     try:

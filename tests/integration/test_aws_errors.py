@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
@@ -17,7 +18,13 @@ from tests.conftest import T0, World, load_event
 pytestmark = pytest.mark.integration
 
 
+# A real client, never called: its modelled exception classes, as botocore raises them.
+SES: Any = boto3.client("sesv2", region_name="eu-west-3")
+
+
 class _Raising:
+    exceptions = SES.exceptions
+
     def __init__(self, error: Exception) -> None:
         self.error = error
 
@@ -25,9 +32,15 @@ class _Raising:
         raise self.error
 
 
+def _ses_raising(error: Exception) -> Any:
+    return _Raising(error)  # stands in for an SESV2Client
+
+
 def _client_error(code: str, status: int = 400) -> ClientError:
     answer: Any = {"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}
-    return ClientError(answer, "SendEmail")
+    modelled: Any = SES.exceptions.from_code(code)
+    error: ClientError = modelled(answer, "SendEmail")
+    return error
 
 
 MAIL = OutgoingEmail(sender_name="S", sender_address="s@shop.example", recipient="c@example.fr",
@@ -41,22 +54,24 @@ MAIL = OutgoingEmail(sender_name="S", sender_address="s@shop.example", recipient
         (_client_error("LimitExceededException"), MailThrottled),
         (_client_error("SendingPausedException"), MailThrottled),
         (_client_error("AccountSuspendedException"), MailThrottled),
+        (_client_error("ThrottlingException"), MailThrottled),  # AWS-wide, not modelled by SES
         (_client_error("InternalFailure", 500), MailFailed),
         (_client_error("SomethingNew", 503), MailFailed),
         (_client_error("MessageRejected"), MailRejected),
         (_client_error("MailFromDomainNotVerifiedException"), MailRejected),
+        (_client_error("SomethingNew"), MailRejected),
         (EndpointConnectionError(endpoint_url="https://email"), MailFailed),
         (ReadTimeoutError(endpoint_url="https://email"), MailOutcomeUnknown),
     ],
 )
 def test_ses_errors_are_classified_by_what_a_retry_can_change(error: Exception, expected: type) -> None:
     with pytest.raises(expected):
-        SesMailer(_Raising(error), "set").send(MAIL)
+        SesMailer(_ses_raising(error), "set").send(MAIL)
 
 
 def test_a_paused_account_is_retried_an_hour_later_not_dropped() -> None:
     with pytest.raises(MailThrottled) as paused:
-        SesMailer(_Raising(_client_error("SendingPausedException")), "set").send(MAIL)
+        SesMailer(_ses_raising(_client_error("SendingPausedException")), "set").send(MAIL)
     assert paused.value.retry_after_seconds == 3600
 
 

@@ -6,10 +6,9 @@ import email
 import json
 from datetime import timedelta
 from email.message import Message
-from typing import cast
+from typing import Any, cast
 
 import pytest
-from botocore.exceptions import ClientError
 
 from relance.adapters.errors import MailRejected
 from tests.conftest import PUBLIC_API_URL, T0, World, load_event
@@ -106,10 +105,13 @@ def test_a_suppressed_address_is_never_mailed(world: World) -> None:
 def ses_fails_with(world: World, monkeypatch: pytest.MonkeyPatch, code: str) -> None:
     """Make SES answer ``code`` to every send, as the real service does."""
 
-    def failing(**_: object) -> None:
-        raise ClientError({"Error": {"Code": code, "Message": code}}, "SendEmail")
+    client = world.adapters.mailer._client
+    modelled: Any = client.exceptions.from_code(code)  # what botocore raises for that code
 
-    monkeypatch.setattr(world.adapters.mailer._client, "send_email", failing)
+    def failing(**_: object) -> None:
+        raise modelled({"Error": {"Code": code, "Message": code}}, "SendEmail")
+
+    monkeypatch.setattr(client, "send_email", failing)
 
 
 @pytest.mark.backend("aws")  # reads or breaks what only embedded AWS has

@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from infra.local.outbox import OutboxMailer
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.unit
 
 class _Ses:
     ids = itertools.count()
+    exceptions = boto3.client("sesv2", region_name="eu-west-3").exceptions  # never called
 
     def send_email(self, **_: Any) -> dict[str, str]:
         return {"MessageId": f"0100018c-{next(self.ids):04d}-local"}

@@ -1,2 +1,2 @@
-"""Small AWS adapters. Each maps ``ClientError`` codes to the project's own exceptions and
+"""Small AWS adapters. Each maps the services' modelled exceptions to the project's own and
 enforces the AWS limits that moto does not check (see docs/architecture.md)."""

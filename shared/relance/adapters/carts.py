@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
 
-from relance.adapters.errors import ConcurrentUpdate, error_code
+from relance.adapters.errors import ConcurrentUpdate
+from relance.adapters.items import text
 from relance.adapters.pages import query_pages
 from relance.core.cart.state import Cart
+
+if TYPE_CHECKING:  # the stubs are a dev dependency, not in the layer
+    from mypy_boto3_dynamodb.service_resource import Table
 
 DAY_INDEX = "by-shop-day"
 
 
 class CartStore:
-    def __init__(self, table: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, table: Table, clock: Callable[[], datetime]) -> None:
         self._table = table
         self._clock = clock
 
@@ -31,7 +34,7 @@ class CartStore:
         item = self._table.get_item(Key=_cart_key(shop_id, cart_id), ConsistentRead=True).get("Item")
         if item is None or _expired(item, self._clock()):
             return None
-        return Cart.model_validate_json(item["doc"])
+        return Cart.model_validate_json(text(item, "doc"))
 
     def save(self, cart: Cart, retention_days: int) -> Cart:
         """Write ``cart`` if nobody wrote since it was read; return it with its new version."""
@@ -39,7 +42,7 @@ class CartStore:
         now = self._clock()
         # An old fact (a backfill) is kept a day at least, not written already expired.
         expires = max(saved.abandoned_at + timedelta(days=retention_days), now + timedelta(days=1))
-        item = {
+        item: dict[str, Any] = {
             **_cart_key(cart.shop_id, cart.cart_id),
             "gsi1pk": f"DAY#{cart.shop_id}#{cart.cohort_day.isoformat()}",
             "gsi1sk": f"CART#{cart.cart_id}",
@@ -54,10 +57,8 @@ class CartStore:
         condition = Attr("pk").not_exists() | expired if new else Attr("version").eq(cart.version)
         try:
             self._table.put_item(Item=item, ConditionExpression=condition)
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise ConcurrentUpdate(cart.cart_id) from error
-            raise
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException as error:
+            raise ConcurrentUpdate(cart.cart_id) from error
         return saved
 
     def delete(self, shop_id: str, cart_id: str) -> bool:

@@ -8,7 +8,12 @@ names a cart Relance does not know.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+from relance.adapters.items import text, whole
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
 
 
 def _key(shop_id: str, token: str) -> dict[str, str]:
@@ -16,18 +21,19 @@ def _key(shop_id: str, token: str) -> dict[str, str]:
 
 
 class CheckoutIndex:
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Table) -> None:
         self._table = table
 
     def remember(self, shop_id: str, token: str, cart_id: str, expires: datetime) -> None:
-        item = {**_key(shop_id, token), "cart_id": cart_id, "expires_at": int(expires.timestamp())}
-        self._table.put_item(Item=item)
+        self._table.put_item(
+            Item={**_key(shop_id, token), "cart_id": cart_id, "expires_at": int(expires.timestamp())}
+        )
 
     def cart_of(self, shop_id: str, token: str, now: datetime) -> str | None:
         item = self._table.get_item(Key=_key(shop_id, token)).get("Item")
-        if item is None or int(item.get("expires_at", 0)) <= now.timestamp():
+        if item is None or whole(item, "expires_at") <= now.timestamp():
             return None
-        return str(item["cart_id"])
+        return text(item, "cart_id")
 
     def forget(self, shop_id: str, token: str) -> None:
         self._table.delete_item(Key=_key(shop_id, token))

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
-from relance.adapters.errors import error_code
 from relance.adapters.pages import query_pages
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
 
 _CANDIDATES = 5
 _ROUNDS = 20
@@ -33,7 +34,7 @@ def _issued(shop_id: str, code: str) -> dict[str, str]:
 
 
 class CodePool:
-    def __init__(self, table: Any, table_name: str) -> None:
+    def __init__(self, table: Table, table_name: str) -> None:
         self._table = table
         # The resource's client serializes plain Python values, like the table itself.
         self._client = table.meta.client
@@ -41,15 +42,13 @@ class CodePool:
 
     def _transact(self, *actions: dict[str, Any]) -> bool:
         """All of ``actions`` or none; ``False`` when a condition did not hold."""
-        items = [
+        items: Any = [
             {kind: {"TableName": self._name, **spec}} for action in actions for kind, spec in action.items()
-        ]
+        ]  # the resource's client takes plain Python values, not the low-level typed ones
         try:
             self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error_code(error) == "TransactionCanceledException":
-                return False
-            raise
+        except self._client.exceptions.TransactionCanceledException:
+            return False
         return True
 
     def upload(self, shop_id: str, codes: Iterable[str]) -> tuple[int, list[str]]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
-from relance.adapters.errors import error_code
 from relance.core.sequence.contact import REMEMBERED_EMAILS, ContactState
 from relance.ports import LastEmail
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
 
 
 def contact_digest(shop_id: str, email: str) -> str:
@@ -40,7 +40,7 @@ def _at(value: Any) -> datetime | None:
 
 
 class ContactStore:
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Table) -> None:
         self._table = table
 
     def _item(self, shop_id: str, email: str) -> dict[str, Any]:
@@ -61,10 +61,8 @@ class ContactStore:
             request["ConditionExpression"] = condition
         try:
             self._table.update_item(**request)
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
         return True
 
     def state(self, shop_id: str, email: str) -> ContactState:
@@ -180,11 +178,10 @@ class ContactStore:
                 },
                 ReturnValues="UPDATED_NEW",
             )
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return  # noted already
-            raise
-        surplus = len(updated["Attributes"]["recent_emails"]) - REMEMBERED_EMAILS
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            return  # noted already
+        noted: Any = updated["Attributes"]["recent_emails"]
+        surplus = len(noted) - REMEMBERED_EMAILS
         if surplus > 0:  # keep the list short: only the newest times matter to any cap
             oldest = ", ".join(f"recent_emails[{n}]" for n in range(surplus))
             self._update(shop_id, email, f"REMOVE {oldest}", None)

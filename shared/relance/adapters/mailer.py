@@ -8,7 +8,7 @@ import email.policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import (
     ClientError,
@@ -21,11 +21,11 @@ from botocore.exceptions import (
 from relance.adapters.errors import MailFailed, MailOutcomeUnknown, MailRejected, MailThrottled, error_code
 from relance.ports import OutgoingEmail
 
-# SES v2 SendEmail's errors (API reference), by what a retry can change.
-_THROTTLED = {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"}
-_PAUSED = {"AccountSuspendedException", "SendingPausedException"}
-"""An operator lifts these (SES review, a paused configuration set): retry in an hour."""
-_TRANSIENT = {"InternalFailure", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"}
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+# AWS-wide faults that SES v2 does not model as its own exceptions.
+_GENERIC_THROTTLES = {"Throttling", "ThrottlingException"}
 PAUSED_RETRY_SECONDS = 3600
 
 
@@ -50,7 +50,7 @@ def build_mime(mail: OutgoingEmail) -> bytes:
 
 
 class SesMailer:
-    def __init__(self, client: Any, configuration_set: str) -> None:
+    def __init__(self, client: SESV2Client, configuration_set: str) -> None:
         self._client = client
         self._configuration_set = configuration_set
 
@@ -59,6 +59,7 @@ class SesMailer:
         return self.send_raw(mail, build_mime(mail))
 
     def send_raw(self, mail: OutgoingEmail, raw: bytes) -> str:
+        errors = self._client.exceptions
         try:
             response = self._client.send_email(
                 FromEmailAddress=mail.sender_address,
@@ -67,14 +68,24 @@ class SesMailer:
                 ConfigurationSetName=self._configuration_set,
                 EmailTags=[{"Name": k, "Value": v} for k, v in mail.tags.items()],
             )
-        except ClientError as error:
+        except (errors.TooManyRequestsException, errors.LimitExceededException) as error:
+            raise MailThrottled(error_code(error)) from error
+        except (errors.AccountSuspendedException, errors.SendingPausedException) as error:
+            # An operator lifts these (SES review, a paused configuration set): retry in an hour.
+            raise MailThrottled(error_code(error), PAUSED_RETRY_SECONDS) from error
+        except (
+            errors.MessageRejected,
+            errors.MailFromDomainNotVerifiedException,
+            errors.NotFoundException,
+            errors.BadRequestException,
+        ) as error:
+            raise MailRejected(error_code(error)) from error
+        except ClientError as error:  # not one of SendEmail's own: an AWS-wide fault
             code = error_code(error)
             status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-            if code in _THROTTLED:
+            if code in _GENERIC_THROTTLES:
                 raise MailThrottled(code) from error
-            if code in _PAUSED:
-                raise MailThrottled(code, PAUSED_RETRY_SECONDS) from error
-            if code in _TRANSIENT or status >= 500:
+            if status >= 500:
                 raise MailFailed(code) from error
             raise MailRejected(code) from error
         except (EndpointConnectionError, ConnectTimeoutError) as error:

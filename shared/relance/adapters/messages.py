@@ -4,15 +4,19 @@ expiring with the cart's personal data."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
+from relance.adapters.items import text, whole
 from relance.ports import SentMessage
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
 
 
 class MessageIndex:
     """SES message id -> (shop, cart, step), so that SES's events find their reminder."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Table) -> None:
         self._table = table
 
     def remember(self, message_id: str, sent: SentMessage, expires: datetime) -> None:
@@ -34,4 +38,4 @@ class MessageIndex:
         item = self._table.get_item(Key={"pk": f"MSG#{message_id}", "sk": "MSG"}).get("Item")
         if item is None:
             return None
-        return SentMessage(str(item["shop_id"]), str(item["cart_id"]), int(item["step"]))
+        return SentMessage(text(item, "shop_id"), text(item, "cart_id"), whole(item, "step"))

@@ -15,10 +15,13 @@ import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from relance.core.reporting.facts import FACT_COLUMNS
 from relance.core.reporting.kpis import STEP_COLUMNS, CohortKpis
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 KPI_COLUMNS = tuple(CohortKpis(shop_id="", day=date.min, currency="EUR").row())
 SEGMENT_COLUMNS = (*KPI_COLUMNS[:3], "segment", *KPI_COLUMNS[3:])
@@ -43,7 +46,7 @@ def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, str | int]]) -> b
 
 
 class S3ReportSink:
-    def __init__(self, client: Any, bucket: str) -> None:
+    def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client
         self._bucket = bucket
 

@@ -17,12 +17,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from relance.adapters.errors import TimerError, error_code
+
+if TYPE_CHECKING:
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
 
 SCHEDULE_NAME = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")
 MIN_LEAD = timedelta(minutes=1)
@@ -66,7 +69,13 @@ class TimerTarget:
 
 
 class ReminderTimers:
-    def __init__(self, client: Any, group: str, target: TimerTarget, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        client: EventBridgeSchedulerClient,
+        group: str,
+        target: TimerTarget,
+        clock: Callable[[], datetime],
+    ) -> None:
         self._client = client
         self._group = group
         self._target = target
@@ -94,9 +103,11 @@ class ReminderTimers:
                     "DeadLetterConfig": {"Arn": self._target.dead_letter_arn},
                 },
             )
+        except self._client.exceptions.ConflictException as error:
+            if not self._same(name, fired):
+                raise TimerError(f"another schedule holds {name}, arming step {step}") from error
         except ClientError as error:
-            if error_code(error) != "ConflictException" or not self._same(name, fired):
-                raise TimerError(f"{error_code(error)} arming step {step}") from error
+            raise TimerError(f"{error_code(error)} arming step {step}") from error
         return fires_at
 
     def _same(self, name: str, fired: TimerFired) -> bool:

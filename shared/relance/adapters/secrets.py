@@ -10,13 +10,16 @@ import json
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-from botocore.exceptions import ClientError
 
-from relance.adapters.errors import SecretStoreUnavailable, error_code
+from relance.adapters.errors import SecretStoreUnavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_ssm import SSMClient
 
 CACHE_SECONDS = 300
 UNKNOWN_SHOP_CACHE_SECONDS = 60
@@ -29,7 +32,7 @@ class ShopSecrets:
     (or, as first written, the bare secret): after a rotation the previous secret stays
     valid for :data:`ROTATION_OVERLAP`, so a shop can switch without refused requests."""
 
-    def __init__(self, client: Any, prefix: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, client: SSMClient, prefix: str, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._provider = SSMProvider(boto3_client=client)
         self._prefix = prefix.rstrip("/")
@@ -50,7 +53,7 @@ class ShopSecrets:
             value = self._provider.get(self._name(shop_id), decrypt=True, max_age=CACHE_SECONDS)
         except GetParameterError as error:
             cause = error.__cause__ or error.__context__  # Powertools re-raises without "from"
-            if isinstance(cause, ClientError) and error_code(cause) == "ParameterNotFound":
+            if isinstance(cause, self._client.exceptions.ParameterNotFound):
                 self._unknown[shop_id] = self._clock() + UNKNOWN_SHOP_CACHE_SECONDS
                 return None
             raise SecretStoreUnavailable(shop_id) from error
@@ -72,10 +75,8 @@ class ShopSecrets:
     def _read(self, shop_id: str) -> str:
         try:
             answer = self._client.get_parameter(Name=self._name(shop_id), WithDecryption=True)
-        except ClientError as error:
-            if error_code(error) == "ParameterNotFound":
-                raise LookupError(shop_id) from None
-            raise
+        except self._client.exceptions.ParameterNotFound:
+            raise LookupError(shop_id) from None
         return str(answer["Parameter"]["Value"])
 
 
@@ -96,7 +97,7 @@ def _valid_secrets(value: str, now: datetime) -> list[str]:
 class LinkKey:
     """The stack's key for link tokens: a Secrets Manager secret generated at deployment."""
 
-    def __init__(self, client: Any, secret_id: str) -> None:
+    def __init__(self, client: SecretsManagerClient, secret_id: str) -> None:
         self._provider = SecretsProvider(boto3_client=client)
         self._secret_id = secret_id
 

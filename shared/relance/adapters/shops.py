@@ -4,23 +4,26 @@ email templates); the registry pk ``SHOPS``, sk ``<shop>`` lists them for the da
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
-from relance.adapters.errors import ConcurrentUpdate, error_code
+from relance.adapters.errors import ConcurrentUpdate
+from relance.adapters.items import text
 from relance.adapters.pages import query_pages
 from relance.core.shop import Shop
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
 
 class ShopStore:
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Table) -> None:
         self._table = table
 
     def get(self, shop_id: str) -> Shop | None:
         item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "SHOP"}).get("Item")
-        return None if item is None else Shop.model_validate_json(item["doc"])
+        return None if item is None else Shop.model_validate_json(text(item, "doc"))
 
     def put(self, shop: Shop) -> None:
         self._table.put_item(Item={"pk": f"SHOP#{shop.shop_id}", "sk": "SHOP", "doc": shop.model_dump_json()})
@@ -33,23 +36,22 @@ class ShopStore:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         if item is None:
             raise LookupError(shop_id)
-        changed = change(Shop.model_validate_json(item["doc"]))
+        changed = change(Shop.model_validate_json(text(item, "doc")))
         try:
             self._table.put_item(
                 Item={**key, "doc": changed.model_dump_json()},
                 ConditionExpression="doc = :read",
                 ExpressionAttributeValues={":read": item["doc"]},
             )
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise ConcurrentUpdate(shop_id) from None
-            raise
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            raise ConcurrentUpdate(shop_id) from None
         return changed
 
     def templates(self, shop_id: str) -> dict[str, str]:
         """The shop's own email templates by name (none: ours are used)."""
         item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES"}).get("Item")
-        return {} if item is None else {str(k): str(v) for k, v in item["templates"].items()}
+        stored: Any = {} if item is None else item["templates"]
+        return {str(name): str(source) for name, source in stored.items()}
 
     def put_templates(self, shop_id: str, templates: dict[str, str]) -> None:
         self._table.put_item(Item={"pk": f"SHOP#{shop_id}", "sk": "TEMPLATES", "templates": templates})
