@@ -8,7 +8,7 @@ from typing import Literal
 from relance.adapters.ses_events import SesEvent
 from relance.core.cart.feedback import record_feedback
 from relance.ports import Adapters
-from relance.services.updates import retention_days, update_cart
+from relance.services.retry import retention_days, update_cart
 
 
 class UnknownMessage(Exception):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from relance.core.cart.state import Cart, GrantedIncentive
 from relance.core.shop import Shop
 from relance.ports import Adapters
-from relance.services.updates import update_cart
+from relance.services.retry import update_cart
 
 
 def grant_incentive(adapters: Adapters, shop: Shop, cart: Cart, now: datetime) -> Cart | None:

@@ -16,9 +16,7 @@ from relance.core.sequence.decisions import due_at, needs_timer
 from relance.core.shop import Shop
 from relance.ports import Adapters
 from relance.services.erase import was_erased
-from relance.services.updates import backoff, retrying, update_cart
-
-MAX_ATTEMPTS = 5
+from relance.services.retry import CONFLICT_ATTEMPTS, backoff, retrying, update_cart
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ def apply(adapters: Adapters, shop: Shop, index: int, event: ShopEvent) -> Appli
     email = event.customer.email if event.customer else None
     if email is not None and was_erased(adapters, shop, str(email), event.occurred_at):
         return Applied(index, event.id, "erased")
-    for attempt in range(MAX_ATTEMPTS):
+    for attempt in range(CONFLICT_ATTEMPTS):
         event, stored = _load(adapters, shop, event)
         updated = apply_event(stored or new_cart(shop.shop_id, event), event, shop.policy.attribution_window)
         if updated is None:

@@ -20,7 +20,7 @@ from relance.core.security.tokens import (
     unsubscribe_claims,
 )
 from relance.ports import Adapters
-from relance.services.updates import retention_days, update_cart
+from relance.services.retry import retention_days, update_cart
 
 
 class LinkGone(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from relance.core.cart.state import Cart
 from relance.core.shop import Shop
 from relance.ports import Adapters
-from relance.services.updates import update_cart
+from relance.services.retry import update_cart
 
 
 def flag_for_call(adapters: Adapters, shop: Shop, cart: Cart) -> tuple[Cart, bool]:

@@ -13,18 +13,15 @@ from relance.core.sequence.manual_call import needs_manual_call
 from relance.core.shop import Shop
 from relance.ports import Adapters
 from relance.services.manual_call import flag_for_call
-from relance.services.outcome import ReminderOutcome
-from relance.services.sending import finish_sent_step, send_step
-from relance.services.updates import backoff, update_cart
-
-MAX_ATTEMPTS = 5
+from relance.services.retry import CONFLICT_ATTEMPTS, backoff, update_cart
+from relance.services.sending import ReminderOutcome, finish_sent_step, send_step
 
 
 def run_step(adapters: Adapters, shop_id: str, cart_id: str, step: int) -> ReminderOutcome:
     shop = adapters.shops.get(shop_id)
     if shop is None:
         return ReminderOutcome("stopped", step, "unknown_shop")
-    for attempt in range(MAX_ATTEMPTS):
+    for attempt in range(CONFLICT_ATTEMPTS):
         cart = adapters.carts.get(shop_id, cart_id)
         if cart is None:
             return ReminderOutcome("stopped", step, "unknown_cart")

@@ -10,7 +10,9 @@ redelivered timer (:func:`finish_sent_step`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from relance.adapters.errors import MailOutcomeUnknown, MailThrottled
 from relance.core.cart.state import Cart, Reminder
@@ -20,11 +22,28 @@ from relance.core.shop import Shop
 from relance.ports import Adapters, OutgoingEmail, SentMessage
 from relance.services.incentives import grant_incentive
 from relance.services.links import email_links
-from relance.services.outcome import ReminderOutcome
+from relance.services.retry import retrying, update_cart
 from relance.services.templates import compose_for_shop
-from relance.services.updates import retrying, update_cart
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    action: Literal["sent", "held", "stopped", "waiting", "deferred"]
+    step: int
+    reason: str = ""
+    message_id: str | None = None
+    variant: str = ""
+    incentive: bool = False
+    flagged: bool = False
+    """Staff were asked to call about this high-value cart during this run."""
+    next_step_from: Cart | None = None
+    """The cart as stored after this step: arm the next step from it."""
+    retry_at: datetime | None = None
+    """Send this step again at this time (SES throttled us)."""
+    template_fallback: bool = False
+    """The shop's own template failed: this email went out in the built-in one."""
 
 
 def send_step(

@@ -1,4 +1,6 @@
-"""Changing a stored cart safely: read, apply a pure change, write if nobody wrote since."""
+"""The one way to retry: full-jitter backoff, between attempts of a read-decide-write loop
+(:data:`CONFLICT_ATTEMPTS`, :func:`update_cart`) and of the idempotent writes that follow an
+email (:func:`retrying`)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from relance.core.cart.state import Cart
 from relance.core.sequence.policy import DEFAULT_RETENTION_DAYS
 from relance.ports import Adapters
 
-MAX_ATTEMPTS = 5
+CONFLICT_ATTEMPTS = 5
+"""Tries of a read-decide-write loop before the conflict is reported (HTTP 409, or a redelivery)."""
 
 
 T = TypeVar("T")
@@ -24,7 +27,7 @@ def update_cart(
     adapters: Adapters, shop_id: str, cart_id: str, change: Callable[[Cart], Cart | None], retention_days: int
 ) -> Cart | None:
     """The cart after ``change``, retried on concurrent writes; ``None`` if there is nothing to change."""
-    for attempt in range(MAX_ATTEMPTS):
+    for attempt in range(CONFLICT_ATTEMPTS):
         cart = adapters.carts.get(shop_id, cart_id)
         changed = change(cart) if cart is not None else None
         if changed is None:
