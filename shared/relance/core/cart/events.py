@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     HttpUrl,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -53,8 +54,20 @@ def _https_only(url: HttpUrl) -> HttpUrl:
     return url
 
 
-Currency = Annotated[str, Field(min_length=3, max_length=3), AfterValidator(_known_currency)]
-TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_time_zone)]
+Currency = Annotated[
+    str,
+    Field(min_length=3, max_length=3),
+    AfterValidator(_known_currency),
+    WithJsonSchema({"type": "string", "enum": sorted(_CURRENCIES), "examples": ["EUR"]}),
+]
+TimeZoneName = Annotated[
+    str,
+    Field(max_length=64),
+    AfterValidator(_known_time_zone),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^[A-Za-z]+(/[A-Za-z0-9_+-]+){0,2}$", "examples": ["Europe/Paris"]}
+    ),
+]
 SecureUrl = Annotated[HttpUrl, AfterValidator(_https_only)]
 Identifier = Annotated[str, Field(min_length=1, max_length=256)]
 Money = Amount
