@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import threading
+import urllib.request
 from collections import Counter
 from datetime import UTC, datetime
 from functools import cached_property
@@ -137,6 +138,11 @@ class LocalRuntime:
         if self.api:
             self.api.stop()
         use(None)
+        # moto's backends are shared by the whole process: empty them, so that a runtime
+        # started later in the same process (the next test module) begins from nothing.
+        host, port = self._moto.get_host_and_port()
+        reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 - our own local server
         self._moto.stop()
         for name, value in self._saved_environment.items():
             if value is None:
