@@ -13,7 +13,7 @@ import pytest
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart.state import Cart, apply_event, new_cart
-from relance.ports import Adapters, SentMessage
+from relance.ports import Adapters, OutgoingEmail, SentMessage
 from tests.conftest import T0, Clock, demo_shop
 from tests.factories import cart_updated, parsed
 from tests.fakes import MemoryAdapters
@@ -188,3 +188,17 @@ def test_arming_a_timer_twice_is_one_timer(ports: Subject) -> None:
     fires = timers.arm(SHOP, "cart-1", 1, due)
     assert fires == due and timers.arm(SHOP, "cart-1", 1, due) == fires
     assert timers.arm(SHOP, "cart-1", 1, T0 - H) >= T0  # overdue: fires now, not in the past
+
+
+def test_a_sent_email_gets_a_message_id_of_its_own(ports: Subject) -> None:
+    mail = OutgoingEmail(
+        sender_name="Atelier Test", sender_address="bonjour@atelier-test.example",
+        recipient=EMAIL, subject="Votre panier", html="<p>x</p>", text="x", sent_at=T0,
+    )  # fmt: skip
+    first, second = ports.adapters.mailer.send(mail), ports.adapters.mailer.send(mail)
+    assert first and second and first != second
+
+
+def test_the_link_key_is_stable_bytes(ports: Subject) -> None:
+    key = ports.adapters.link_key.get()
+    assert isinstance(key, bytes) and len(key) >= 32 and ports.adapters.link_key.get() == key
