@@ -59,7 +59,7 @@ def _call(body: bytes, signature: str, shop: str = "atelier-test") -> tuple[int,
     event = {
         "version": "2.0", "routeKey": "POST /hooks", "rawPath": "/hooks", "rawQueryString": "",
         "headers": {"content-type": "application/json", "x-test-shop": shop, "x-test-hmac": signature},
-        "requestContext": {"http": {"method": "POST", "path": "/hooks"}, "requestId": "t"},
+        "requestContext": {"http": {"method": "POST", "path": "/hooks"}, "stage": "$default"},
         "body": body.decode(), "isBase64Encoded": False,
     }  # fmt: skip
     context: Any = LambdaContext("api")
