@@ -38,20 +38,15 @@ def follow_link(token: str) -> Response[str]:
     return Response(status_code=302, headers={"Location": target, **PRIVATE_HEADERS}, body="")
 
 
-def _shop_words(shop_id: str) -> tuple[str, str]:
-    shop = adapters().shops.get(shop_id)
-    return (shop.name, shop.language) if shop else (shop_id, "en")
-
-
 @router.get("/u/<token>", responses={200: _page("a page asking to confirm"), **_DEAD_LINKS})
 def unsubscribe_page(token: str) -> Response[str]:
-    name, language = _shop_words(check_unsubscribe(adapters(), token))
-    return html_response(200, unsubscribe_confirm(name, language))
+    shop = check_unsubscribe(adapters(), token)
+    return html_response(200, unsubscribe_confirm(shop.name, shop.language))
 
 
 @router.post("/u/<token>", responses={200: _page("unsubscribed"), **_DEAD_LINKS})
 def unsubscribe_now(token: str) -> Response[str]:
-    shop_id = unsubscribe(adapters(), token)
-    metrics.add_dimension(name="shop", value=shop_id)
+    shop = unsubscribe(adapters(), token)
+    metrics.add_dimension(name="shop", value=shop.shop_id)
     metrics.add_metric(name="Unsubscribes", unit=MetricUnit.Count, value=1)
-    return html_response(200, unsubscribe_done(*_shop_words(shop_id)))
+    return html_response(200, unsubscribe_done(shop.name, shop.language))

@@ -5,12 +5,14 @@ POST, or a confirm page for people)."""
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart.feedback import record_click, record_feedback
 from relance.core.cart.state import Cart
 from relance.core.email.context import EmailLinks
+from relance.core.language import Language
 from relance.core.security.tokens import (
     InvalidToken,
     LinkClaims,
@@ -65,13 +67,27 @@ def follow(adapters: Adapters, token: str) -> str:
     return cart.restore_url
 
 
-def check_unsubscribe(adapters: Adapters, token: str) -> str:
+@dataclass(frozen=True)
+class LinkShop:
+    """Who a customer's page names: the shop, in its language (its id when it is gone)."""
+
+    shop_id: str
+    name: str
+    language: Language
+
+
+def _link_shop(adapters: Adapters, shop_id: str) -> LinkShop:
+    shop = adapters.shops.get(shop_id)
+    return LinkShop(shop_id, shop.name, shop.language) if shop else LinkShop(shop_id, shop_id, "en")
+
+
+def check_unsubscribe(adapters: Adapters, token: str) -> LinkShop:
     """The shop of a genuine unsubscribe link; raises InvalidToken or ExpiredToken otherwise."""
-    return _claims(adapters, token, "unsubscribe").shop_id
+    return _link_shop(adapters, _claims(adapters, token, "unsubscribe").shop_id)
 
 
-def unsubscribe(adapters: Adapters, token: str) -> str:
-    """Stop every email to the customer of ``token`` (before the next step); returns the shop id.
+def unsubscribe(adapters: Adapters, token: str) -> LinkShop:
+    """Stop every email to the customer of ``token`` (before the next step); returns its shop.
 
     Works after the cart is gone: the token carries the customer's hash, not the cart's data.
     """
@@ -89,4 +105,4 @@ def unsubscribe(adapters: Adapters, token: str) -> str:
             lambda c: record_feedback(c, claims.step, "unsubscribe", now),
             retention,
         )
-    return claims.shop_id
+    return _link_shop(adapters, claims.shop_id)
