@@ -7,7 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from infra.local.lambda_context import LambdaContext
 from relance.core.security.signing import AuthError
 from relance.core.shop import Shop
 from relance.http import errors
-from relance.http.auth import signed, signed_shop
+from relance.http.auth import SignedRequest, signed, signed_shop
 from relance.http.responses import json_response
 from relance.ports import Adapters
 from relance.wiring import use
@@ -28,11 +28,14 @@ pytestmark = pytest.mark.unit
 PLATFORM_SECRET = "platform-webhook-secret"
 
 
-def platform_signature(adapters: Adapters, headers: Mapping[str, str], body: bytes) -> Shop:
-    """A webhook signed the way Shopify and WooCommerce sign theirs: base64(HMAC-SHA256(body))."""
-    expected = base64.b64encode(hmac.new(PLATFORM_SECRET.encode(), body, hashlib.sha256).digest()).decode()
-    shop = adapters.shops.get(headers.get("x-test-shop", ""))
-    if shop is None or not hmac.compare_digest(expected, headers.get("x-test-hmac", "")):
+def platform_signature(adapters: Adapters, request: SignedRequest) -> Shop:
+    """A webhook signed the way Shopify and WooCommerce sign theirs, base64(HMAC-SHA256(body)),
+    for the shop its URL names."""
+    digest = hmac.new(PLATFORM_SECRET.encode(), request.body, hashlib.sha256).digest()
+    shop = adapters.shops.get(request.path.get("shop_id", ""))
+    if shop is None or not hmac.compare_digest(
+        base64.b64encode(digest).decode(), request.headers.get("x-test-hmac", "")
+    ):
         raise AuthError("platform signature does not match")
     return shop
 
@@ -41,8 +44,8 @@ app = APIGatewayHttpResolver(enable_validation=True)
 errors.register(app)
 
 
-@app.post("/hooks", middlewares=[signed(platform_signature)])
-def hook() -> Response[str]:
+@app.post("/hooks/<shop_id>", middlewares=[signed(platform_signature)])
+def hook(shop_id: str) -> Response[str]:
     return json_response(200, {"shop": signed_shop(app).shop_id})
 
 
@@ -57,9 +60,10 @@ def _memory() -> Iterator[MemoryAdapters]:
 
 def _call(body: bytes, signature: str, shop: str = "atelier-test") -> tuple[int, dict[str, Any]]:
     event = {
-        "version": "2.0", "routeKey": "POST /hooks", "rawPath": "/hooks", "rawQueryString": "",
-        "headers": {"content-type": "application/json", "x-test-shop": shop, "x-test-hmac": signature},
-        "requestContext": {"http": {"method": "POST", "path": "/hooks"}, "stage": "$default"},
+        "version": "2.0", "routeKey": "POST /hooks/{shop_id}", "rawPath": f"/hooks/{shop}",
+        "rawQueryString": "", "pathParameters": {"shop_id": shop},
+        "headers": {"content-type": "application/json", "x-test-hmac": signature},
+        "requestContext": {"http": {"method": "POST", "path": f"/hooks/{shop}"}, "stage": "$default"},
         "body": body.decode(), "isBase64Encoded": False,
     }  # fmt: skip
     context: Any = LambdaContext("api")

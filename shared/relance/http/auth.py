@@ -12,6 +12,7 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -50,15 +51,26 @@ class ShopSuspended(Exception):
     """Valid credentials, but the shop may not use this route (403)."""
 
 
+@dataclass(frozen=True)
+class SignedRequest:
+    """What a verifier may read: the headers, the exact bytes sent, the path's parameters (a
+    platform's webhook URL names the shop: ``/v1/webhooks/shopify/{shop_id}``)."""
+
+    headers: Mapping[str, str]
+    body: bytes
+    path: Mapping[str, str]
+
+
 class Verifier(Protocol):
-    def __call__(self, adapters: Adapters, headers: Mapping[str, str], body: bytes) -> Shop:
-        """The shop that signed ``body``, or :class:`AuthError`."""
+    def __call__(self, adapters: Adapters, request: SignedRequest) -> Shop:
+        """The shop that signed the request, or :class:`AuthError`."""
 
 
-def relance_signature(adapters: Adapters, headers: Mapping[str, str], body: bytes) -> Shop:
+def relance_signature(adapters: Adapters, request: SignedRequest) -> Shop:
     """Relance's own HMAC (docs/api.md#authentication). Every failure is an :class:`AuthError`
     whose ``reason`` goes to the logs only: the client gets one text, so an unknown shop looks
     like a bad signature."""
+    headers, body = request.headers, request.body
     shop_id = headers.get(SHOP_HEADER)
     if not shop_id or not re.match(SHOP_ID_PATTERN, shop_id):
         raise AuthError("missing or malformed X-Relance-Shop header")
@@ -90,7 +102,9 @@ class Signed(BaseMiddlewareHandler[APIGatewayHttpResolver]):
         return next_middleware(app)
 
     def authenticate(self, app: APIGatewayHttpResolver) -> Shop:
-        shop = self.verifier(adapters(), app.current_event.headers, raw_body(app.current_event.raw_event))
+        event = app.current_event
+        request = SignedRequest(event.headers, raw_body(event.raw_event), event.path_parameters or {})
+        shop = self.verifier(adapters(), request)
         if shop.status != "active" and not self.allow_suspended:
             raise ShopSuspended(shop.shop_id)
         metrics.add_dimension(name="shop", value=shop.shop_id)
