@@ -11,14 +11,11 @@ from typing import Any
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
 
 from infra.local.client import ShopClient
 from infra.local.demo import setup_shop
 from infra.local.runtime import LocalRuntime
-from tests.http.test_openapi import CHECKS, RUNS, SCHEMA
+from tests.http.schema_runs import RUNS, check_generated
 
 pytestmark = pytest.mark.e2e
 EXAMPLES = int(os.environ.get("RELANCE_SCHEMA_HTTP_EXAMPLES", "10"))
@@ -58,26 +55,4 @@ def test_generated_requests_over_http_get_documented_answers(
     api: tuple[str, requests.Session], method: str, path: str, mode: Any
 ) -> None:
     base_url, session = api
-    operation = SCHEMA[path][method]
-    statuses: list[int] = []
-
-    @settings(
-        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-        suppress_health_check=list(HealthCheck),
-    )  # fmt: skip
-    @given(data=st.data())
-    def run(data: st.DataObject) -> None:
-        case = data.draw(operation.as_strategy(generation_mode=mode))
-        response = case.call(base_url=base_url, session=session)
-        statuses.append(response.status_code)
-        if b'"accepted": [{' in response.content:  # a 422 batch that stored some events
-            statuses.append(202)
-        assert response.status_code < 500, (response.status_code, response.content[:300], case.body)
-        case.validate_response(response, checks=CHECKS)
-
-    run()
-    if path.startswith("/v1/"):  # signed: a 401 means the test, not the API, is wrong
-        assert 401 not in statuses, statuses
-    if mode == GenerationMode.POSITIVE and path.startswith("/v1/"):
-        # Valid: some must get through, or the run only proved that refusals are documented.
-        assert any(200 <= status < 300 for status in statuses), statuses
+    check_generated(method, path, mode, EXAMPLES, lambda case: case.call(base_url=base_url, session=session))

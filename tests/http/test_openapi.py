@@ -10,30 +10,17 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
 from schemathesis.core.transport import Response
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from tests.conftest import World
+from tests.http.schema_runs import DOCUMENT, OPERATIONS, RUNS, check_generated
 
 pytestmark = pytest.mark.integration
-DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 EXAMPLES = int(os.environ.get("RELANCE_SCHEMA_EXAMPLES", "40"))
-SCHEMA = schemathesis.openapi.from_dict(json.loads(DOCUMENT.read_text()))
-OPERATIONS = [(op.method.upper(), op.path) for op in (r.ok() for r in SCHEMA.get_all_operations())]  # type: ignore[union-attr]
-CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def _generated() -> dict[str, Any]:
@@ -74,37 +61,6 @@ def _answer(world: World, case: Any) -> Response:
     return Response(answer["statusCode"], headers, body, request=prepared, elapsed=0.0, verify=True)
 
 
-# Negative cases need something to break: a body (a token path parameter has no invalid value).
-RUNS = [
-    (method, path, mode)
-    for method, path in OPERATIONS
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-    if mode == GenerationMode.POSITIVE or SCHEMA[path][method].body
-]
-
-
 @pytest.mark.parametrize(("method", "path", "mode"), RUNS)
 def test_generated_requests_get_documented_answers(world: World, method: str, path: str, mode: Any) -> None:
-    operation = SCHEMA[path][method]
-    statuses: list[int] = []
-
-    @settings(
-        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-        suppress_health_check=list(HealthCheck),
-    )  # fmt: skip
-    @given(data=st.data())
-    def run(data: st.DataObject) -> None:
-        case = data.draw(operation.as_strategy(generation_mode=mode))
-        response = _answer(world, case)
-        statuses.append(response.status_code)
-        if b'"accepted": [{' in response.content:  # a 422 batch that stored some events
-            statuses.append(202)
-        assert response.status_code < 500, (response.status_code, response.content[:300], case.body)
-        case.validate_response(response, checks=CHECKS)
-
-    run()
-    if path.startswith("/v1/"):  # signed: a 401 means the test, not the API, is wrong
-        assert 401 not in statuses, statuses
-    if mode == GenerationMode.POSITIVE and path.startswith("/v1/"):
-        # Valid: some must get through, or the run only proved that refusals are documented.
-        assert any(200 <= status < 300 for status in statuses), statuses
+    check_generated(method, path, mode, EXAMPLES, lambda case: _answer(world, case))
