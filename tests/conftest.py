@@ -36,7 +36,6 @@ STACK_PARAMETERS = {
 PUBLIC_API_URL = f"https://{STACK_PARAMETERS['DomainName']}"
 
 
-@pytest.fixture(autouse=True, scope="session")
 def _fake_aws_environment() -> None:
     # Never reach a real account: fake credentials, a fixed region, no custom endpoint.
     os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -49,6 +48,11 @@ def _fake_aws_environment() -> None:
         POWERTOOLS_METRICS_DISABLED="true",
         POWERTOOLS_LOG_LEVEL="WARNING",
     )
+
+
+# At import, before any test module is collected: a module that imports the api's layer at
+# its top builds Powertools' process-wide Metrics then, and it reads its namespace once.
+_fake_aws_environment()
 
 
 class Clock:
