@@ -22,6 +22,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from relance.adapters.errors import ConcurrentUpdate, SecretStoreUnavailable
+from relance.core.cart.batch import field_path
 from relance.core.security.signing import AuthError
 from relance.core.security.tokens import ExpiredToken, InvalidToken
 from relance.http.auth import ShopSuspended, signer_of
@@ -69,11 +70,10 @@ SIGNED_ROUTE_ANSWERS: dict[int, OpenAPIResponse] = {
 }
 
 
-def field_path(location: Sequence[Any]) -> str:
+def request_field(location: Sequence[Any]) -> str:
     """``("body", "events", 3, "currency")`` -> ``events[3].currency``; the whole body is ``body``."""
     parts = location[1:] if location and location[0] in _LOCATIONS else location
-    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
-    return path or "body"
+    return field_path(parts) or "body"
 
 
 def refused(error: Exception) -> Response[str]:
@@ -146,13 +146,14 @@ def register(app: APIGatewayHttpResolver) -> None:
 
 def invalid_request(errors: Sequence[Any]) -> Response[str]:
     """400 for a body that is not JSON at all, else 422 naming each field."""
-    if any(e.get("type") == "json_invalid" for e in errors):
+    not_json = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if not_json is not None:
         metrics.add_metric(name="RequestsRejected.invalid_json", unit=MetricUnit.Count, value=1)
-        reason = next(str(e.get("ctx", {}).get("error", "malformed")) for e in errors)
+        reason = str(not_json.get("ctx", {}).get("error", "malformed"))
         problems = [{"field": "body", "reason": f"not JSON: {reason}"}]
         return json_response(400, {"error": "invalid_json", "errors": problems})
     metrics.add_metric(name="RequestsRejected.invalid_request", unit=MetricUnit.Count, value=1)
     problems = [
-        {"field": field_path(e.get("loc", ())), "reason": str(e.get("msg", e.get("type")))} for e in errors
+        {"field": request_field(e.get("loc", ())), "reason": str(e.get("msg", e.get("type")))} for e in errors
     ]
     return json_response(422, {"error": "invalid_request", "errors": problems})

@@ -21,8 +21,9 @@ from relance.core.security.tokens import (
     read_token,
     unsubscribe_claims,
 )
+from relance.core.shop import Shop
 from relance.ports import Adapters
-from relance.services.retry import retention_days, update_cart
+from relance.services.retry import retention_days, retention_of, update_cart
 
 
 class LinkGone(Exception):
@@ -76,14 +77,14 @@ class LinkShop:
     language: Language
 
 
-def _link_shop(adapters: Adapters, shop_id: str) -> LinkShop:
-    shop = adapters.shops.get(shop_id)
+def _link_shop(shop_id: str, shop: Shop | None) -> LinkShop:
     return LinkShop(shop_id, shop.name, shop.language) if shop else LinkShop(shop_id, shop_id, "en")
 
 
 def check_unsubscribe(adapters: Adapters, token: str) -> LinkShop:
     """The shop of a genuine unsubscribe link; raises InvalidToken or ExpiredToken otherwise."""
-    return _link_shop(adapters, _claims(adapters, token, "unsubscribe").shop_id)
+    shop_id = _claims(adapters, token, "unsubscribe").shop_id
+    return _link_shop(shop_id, adapters.shops.get(shop_id))
 
 
 def unsubscribe(adapters: Adapters, token: str) -> LinkShop:
@@ -96,7 +97,8 @@ def unsubscribe(adapters: Adapters, token: str) -> LinkShop:
     if not claims.contact:
         raise InvalidToken  # genuine but unusable: it would suppress nobody
     adapters.contacts.unsubscribe(claims.shop_id, claims.contact, now)
-    retention = retention_days(adapters, claims.shop_id)
+    shop = adapters.shops.get(claims.shop_id)  # read once: for the retention and the page
+    retention = retention_of(shop)
     with suppress(ConcurrentUpdate):  # the suppression above is what matters; the KPI is a bonus
         update_cart(
             adapters,
@@ -105,4 +107,4 @@ def unsubscribe(adapters: Adapters, token: str) -> LinkShop:
             lambda c: record_feedback(c, claims.step, "unsubscribe", now),
             retention,
         )
-    return _link_shop(adapters, claims.shop_id)
+    return _link_shop(claims.shop_id, shop)

@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart.state import Cart
 from relance.core.sequence.policy import DEFAULT_RETENTION_DAYS
+from relance.core.shop import Shop
 from relance.ports import Adapters
 
 CONFLICT_ATTEMPTS = 5
@@ -56,6 +57,9 @@ def retrying(action: Callable[[], T], attempts: int = 3) -> T:
 
 
 def retention_days(adapters: Adapters, shop_id: str) -> int:
+    return retention_of(adapters.shops.get(shop_id))
+
+
+def retention_of(shop: Shop | None) -> int:
     """The shop's retention, or the default for a shop deleted meanwhile."""
-    shop = adapters.shops.get(shop_id)
     return shop.policy.retention_days if shop else DEFAULT_RETENTION_DAYS
