@@ -142,13 +142,19 @@ def test_the_contact_keeps_only_the_newest_email_times(world: World) -> None:
     assert kept[0] == T0 + 5 * H and kept[-1] == T0 + (REMEMBERED_EMAILS + 4) * H
 
 
-def test_consent_given_on_another_cart_resumes_a_cart_stopped_for_want_of_it(world: World) -> None:
+def _stopped_for_want_of_consent(world: World) -> dict[str, Any]:
+    """cart-1 stopped at step 1 in "eu" mode; returns the consent event, given elsewhere."""
     with_policy(world, consent_mode="eu")
     world.post([cart_updated("a", T0, "cart-1")])
     world.clock.advance(hours=3)
     assert world.fire("cart-1", 1)["reason"] == "no_consent"
     given = simple("consent_changed", "c", world.clock(), "newsletter-form")
     given["customer"] = {"email": "claire@example.fr", "marketing_consent": True}
+    return given
+
+
+def test_consent_given_on_another_cart_resumes_a_cart_stopped_for_want_of_it(world: World) -> None:
+    given = _stopped_for_want_of_consent(world)
     assert world.post([given])[0] == 202
     cart = world.adapters.carts.get("atelier-test", "cart-1")
     assert cart is not None and cart.timer is not None, "cart-1 is armed again"
@@ -172,12 +178,7 @@ def test_a_failed_arm_of_a_resumed_cart_never_leaves_it_marked_without_its_timer
 ) -> None:
     from relance.adapters.errors import TimerError
 
-    with_policy(world, consent_mode="eu")
-    world.post([cart_updated("a", T0, "cart-1")])
-    world.clock.advance(hours=3)
-    assert world.fire("cart-1", 1)["reason"] == "no_consent"
-    given = simple("consent_changed", "c", world.clock(), "newsletter-form")
-    given["customer"] = {"email": "claire@example.fr", "marketing_consent": True}
+    given = _stopped_for_want_of_consent(world)
 
     def failing(*_: Any, **__: Any) -> Any:
         raise TimerError("injected")
