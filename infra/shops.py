@@ -1,8 +1,10 @@
-"""Create (or update) a shop and print its credentials.
+"""Create (or update) a shop and print its credentials; connect its Shopify or WooCommerce.
 
     python -m infra.shops create --stack relance --shop-id maison-lumiere \\
         --name "Maison Lumière" --sender bonjour@maison-lumiere.fr \\
         --address "12 rue des Artisans, 69002 Lyon" --website https://maison-lumiere.fr
+    python -m infra.shops connect --stack relance --shop-id maison-lumiere --platform shopify
+        (reads the platform's webhook secret from standard input; docs/connectors.md)
 
 Uses your usual AWS credentials; ``--stack`` reads the table name and the secrets prefix
 from the deployed stack's outputs (or give ``--table`` and ``--secrets-prefix``).
@@ -12,6 +14,7 @@ Running it again for the same shop rotates its secret.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -22,7 +25,9 @@ from pydantic import ValidationError
 
 from infra.stack_outputs import add_location, stack_outputs
 from relance.config import Settings
+from relance.core.connectors import PLATFORMS
 from relance.core.shop import Shop
+from relance.services.connectors import WebhookSecret, set_webhook_secret
 from relance.services.shops import register
 from relance.wiring import AwsAdapters
 
@@ -49,6 +54,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="alarm when the shop sends no cart event for this many hours (0: no alarm)",
     )
     create.add_argument("--alarm-topic", help="SNS topic ARN for that alarm (default: the stack's)")
+    connect = sub.add_parser("connect", help="set the webhook secret of the shop's Shopify or WooCommerce")
+    add_location(connect)
+    connect.add_argument("--shop-id", required=True)
+    connect.add_argument("--platform", required=True, choices=PLATFORMS)
     return parser.parse_args(argv)
 
 
@@ -72,8 +81,43 @@ def no_events_alarm(cloudwatch: Any, prefix: str, shop_id: str, hours: int, topi
     return name
 
 
+def connect(arguments: argparse.Namespace) -> int:
+    """Read the secret from standard input (never a command-line argument: it would stay in
+    the shell's history), store it, print where the platform must send its webhooks."""
+    secret = (
+        getpass.getpass(f"{arguments.platform} webhook secret: ")
+        if sys.stdin.isatty()
+        else sys.stdin.readline()
+    )
+    session = boto3.session.Session()
+    outputs = stack_outputs(arguments, session)
+    settings = Settings(TABLE_NAME=outputs["TableName"], SHOP_SECRETS_PREFIX=outputs["ShopSecretsPrefix"])
+    adapters = AwsAdapters(settings, session=session)
+    shop = adapters.shops.get(arguments.shop_id)
+    if shop is None:
+        print(f"error: shop_id: no shop {arguments.shop_id!r} (create it first)", file=sys.stderr)
+        return 2
+    try:
+        checked = WebhookSecret(webhook_secret=secret.strip())
+    except ValidationError as error:
+        print(f"error: webhook_secret: {error.errors(include_url=False)[0]['msg']}", file=sys.stderr)
+        return 2
+    connection = set_webhook_secret(adapters, shop, arguments.platform, checked.webhook_secret)
+    api = outputs.get("ApiUrl", "https://<your API>").rstrip("/")
+    printed = {
+        "shop_id": shop.shop_id,
+        "platform": connection.platform,
+        "webhook_url": api + connection.webhook_path,
+        "secret_ends_with": connection.secret_ends_with,
+    }
+    print(json.dumps(printed, indent=2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _arguments(argv)
+    if arguments.command == "connect":
+        return connect(arguments)
     try:
         shop = Shop(
             shop_id=arguments.shop_id,

@@ -18,7 +18,7 @@ import pytest
 from infra.local.lambda_context import LambdaContext
 from infra.local.stack import REGION, Stack, deploy
 from relance.config import Settings
-from relance.core.security.signing import signature
+from relance.core.security.signing import signature, webhook_signature
 from relance.core.shop import Shop
 from relance.ports import Adapters
 from relance.services.shops import register
@@ -147,6 +147,29 @@ class BaseWorld:
                 if happened.tzinfo and happened > self.clock.now:
                     self.clock.now = happened
         response = self.invoke("api", self.api_event({"events": events}, **kwargs))
+        return response["statusCode"], json.loads(response["body"])
+
+    def webhook(
+        self,
+        platform: str,
+        body: bytes | dict[str, Any],
+        headers: dict[str, str],
+        *,
+        secret: str | None,
+        shop_id: str | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """A platform's webhook to ``/v1/webhooks/<platform>/<shop>``, signed with ``secret``
+        the platform's way (unsigned when ``None``)."""
+        raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+        path = f"/v1/webhooks/{platform}/{shop_id or self.shop.shop_id}"
+        event = self.api_event(raw, path=path)
+        event["headers"] = {"content-type": "application/json", **{k.lower(): v for k, v in headers.items()}}
+        if secret is not None:
+            signature_header = {"shopify": "x-shopify-hmac-sha256", "woocommerce": "x-wc-webhook-signature"}
+            event["headers"][signature_header[platform]] = webhook_signature(secret, raw)
+        event["routeKey"] = f"POST /v1/webhooks/{platform}/{{shop_id}}"
+        event["pathParameters"] = {"shop_id": shop_id or self.shop.shop_id}
+        response = self.invoke("api", event)
         return response["statusCode"], json.loads(response["body"])
 
     def fire(self, cart_id: str, step: int) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
 from relance.adapters.mailer import build_mime
+from relance.adapters.reports import export_key
 from relance.adapters.scheduler import TimerFired, at_expression, fire_time, schedule_name
 from relance.adapters.secrets import ROTATION_OVERLAP
 from relance.config import Settings
@@ -277,19 +278,19 @@ class MemoryAlerts:
 
 class MemorySecrets:
     def __init__(self) -> None:
-        self._secrets: dict[str, tuple[str, str | None, datetime]] = {}
+        self._secrets: dict[tuple[str, str | None], tuple[str, str | None, datetime]] = {}
 
-    def get(self, shop_id: str, now: datetime) -> list[str] | None:
-        stored = self._secrets.get(shop_id)
+    def get(self, shop_id: str, now: datetime, platform: str | None = None) -> list[str] | None:
+        stored = self._secrets.get((shop_id, platform))
         if stored is None:
             return None
         current, previous, rotated_at = stored
         valid = previous is not None and now < rotated_at + ROTATION_OVERLAP
         return [current, previous] if valid and previous is not None else [current]
 
-    def put(self, shop_id: str, secret: str, now: datetime) -> None:
-        valid = self.get(shop_id, now)
-        self._secrets[shop_id] = (secret, valid[0] if valid else None, now)
+    def put(self, shop_id: str, secret: str, now: datetime, platform: str | None = None) -> None:
+        valid = self.get(shop_id, now, platform)
+        self._secrets[(shop_id, platform)] = (secret, valid[0] if valid else None, now)
 
 
 class MemoryLinkKey:
@@ -360,6 +361,11 @@ class MemoryReports:
         key = f"{shop_id}/{day.isoformat()}/kpis"
         self.written[key] = [*cohorts, *segments]
         return [key]
+
+    def write_export(self, shop_id: str, name: str, document: dict[str, Any]) -> str:
+        key = export_key(shop_id, name)
+        self.written[key] = [document]
+        return key
 
 
 class MemoryAdapters:

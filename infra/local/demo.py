@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import shutil
 import urllib.error
 import urllib.request
@@ -15,6 +16,7 @@ from infra.local.demo_shop import DEMO_SHOP, DISCOUNT_CODES
 from infra.local.demo_summary import examples, rules_summary, summary
 from infra.local.runtime import LocalRuntime
 from infra.local.simulation import Week
+from relance.core.connectors import PLATFORMS
 from relance.ports import OutgoingEmail
 from relance.services.shops import register
 
@@ -29,7 +31,10 @@ def setup_shop(runtime: LocalRuntime) -> ShopClient:
     domain = str(DEMO_SHOP.sender_email).split("@")[1]
     runtime.session.client("sesv2").create_email_identity(EmailIdentity=domain)
     assert runtime.api is not None
-    return ShopClient(runtime.api.url, DEMO_SHOP.shop_id, secret, runtime.clock)
+    client = ShopClient(runtime.api.url, DEMO_SHOP.shop_id, secret, runtime.clock)
+    for platform in PLATFORMS:  # the demo shop takes both platforms' webhooks
+        client.connect(platform, secrets.token_urlsafe(32))
+    return client
 
 
 class _Stay(urllib.request.HTTPRedirectHandler):

@@ -49,7 +49,16 @@ def main(out_dir: Path, port: int) -> None:
     runtime.start(api_port=port, local_routes=local_routes(runtime))
     client = setup_shop(runtime)
     assert runtime.api is not None
-    print(json.dumps({"api": runtime.api.url, "shop_id": client.shop_id, "secret": client.secret}, indent=2))
+    printed = {
+        "api": runtime.api.url,
+        "shop_id": client.shop_id,
+        "secret": client.secret,
+        "shopify_webhook_url": f"{runtime.api.url}/v1/webhooks/shopify/{client.shop_id}",
+        "shopify_webhook_secret": client.webhook_secrets["shopify"],
+        "woocommerce_webhook_url": f"{runtime.api.url}/v1/webhooks/woocommerce/{client.shop_id}",
+        "woocommerce_webhook_secret": client.webhook_secrets["woocommerce"],
+    }
+    print(json.dumps(printed, indent=2))
     print("Emails land in", out_dir / "outbox", "- see README 'Try the API by hand'. Ctrl-C to stop.")
     try:
         runtime.api.wait()

@@ -144,10 +144,12 @@ class Alerts(Protocol):
 
 
 class Secrets(Protocol):
-    def get(self, shop_id: str, now: datetime) -> list[str] | None:
-        """The shop's valid secrets, newest first; ``None`` for an unknown shop."""
+    """The shop's own signing secrets, and the webhook secret of each platform it connects."""
 
-    def put(self, shop_id: str, secret: str, now: datetime) -> None: ...
+    def get(self, shop_id: str, now: datetime, platform: str | None = None) -> list[str] | None:
+        """The valid secrets, newest first; ``None`` when there is none (an unknown shop)."""
+
+    def put(self, shop_id: str, secret: str, now: datetime, platform: str | None = None) -> None: ...
 
 
 class LinkKey(Protocol):
@@ -174,6 +176,9 @@ class ReportSink(Protocol):
         cohorts: Sequence[CohortKpis],
         segments: Sequence[tuple[str, CohortKpis]],
     ) -> list[str]: ...
+
+    def write_export(self, shop_id: str, name: str, document: dict[str, Any]) -> str:
+        """A customer's data, as asked by a platform: stored as JSON, its key returned."""
 
 
 class Adapters(Protocol):

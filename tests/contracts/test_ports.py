@@ -182,6 +182,19 @@ def test_a_rotated_secret_stays_valid_for_the_overlap(ports: Subject) -> None:
     assert secrets.get("shop-s", T0 + 26 * H) == ["second"]
 
 
+def test_a_platform_webhook_secret_is_kept_apart_from_the_shop_secret(ports: Subject) -> None:
+    secrets = ports.adapters.secrets
+    secrets.put("shop-p", "own", T0)
+    assert secrets.get("shop-p", T0, "shopify") is None
+    secrets.put("shop-p", "from-shopify", T0, "shopify")
+    secrets.put("shop-p", "from-woo", T0, "woocommerce")
+    assert secrets.get("shop-p", T0) == ["own"]
+    assert secrets.get("shop-p", T0, "shopify") == ["from-shopify"]
+    secrets.put("shop-p", "rotated", T0 + H, "shopify")
+    assert secrets.get("shop-p", T0 + 2 * H, "shopify") == ["rotated", "from-shopify"]
+    assert secrets.get("shop-p", T0 + 2 * H, "woocommerce") == ["from-woo"]
+
+
 def test_arming_a_timer_twice_is_one_timer(ports: Subject) -> None:
     timers = ports.adapters.timers
     due = T0 + 3 * H

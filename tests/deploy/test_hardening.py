@@ -10,7 +10,9 @@ import pytest
 
 from infra.cloudformation import load_template
 from infra.local.stack import Stack
+from relance.adapters.reports import EXPORTS_PREFIX
 from relance.aws_clients import CLIENT_CONFIG, MAX_ATTEMPTS, SEND_EMAIL_CONFIG, worst_call_seconds
+from relance.core.connectors import PLATFORMS
 from tests.deploy.conftest import WITH_DOMAIN, resources_of
 
 pytestmark = pytest.mark.unit
@@ -78,9 +80,22 @@ def test_data_outlives_a_deleted_stack_and_the_link_key_stays_with_it() -> None:
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
 
 
-def test_superseded_report_versions_expire() -> None:
-    (rule,) = RESOURCES["ReportsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
-    assert rule["Status"] == "Enabled" and rule["NoncurrentVersionExpiration"]["NoncurrentDays"] > 0
+def test_superseded_report_versions_expire_and_customer_exports_go_after_30_days() -> None:
+    rules = {r["Id"]: r for r in RESOURCES["ReportsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    superseded, exports = rules["ExpireSupersededReports"], rules["ExpireCustomerDataExports"]
+    assert (
+        superseded["Status"] == "Enabled" and superseded["NoncurrentVersionExpiration"]["NoncurrentDays"] > 0
+    )
+    assert "Prefix" not in superseded  # every report
+    assert exports["Status"] == "Enabled" and exports["Prefix"] == EXPORTS_PREFIX
+    assert exports["ExpirationInDays"] <= 30
+
+
+def test_the_api_function_may_set_platform_secrets_but_not_a_shops_own() -> None:
+    statements = RESOURCES["ApiFunction"]["Properties"]["Policies"][0]["Statement"]
+    (put,) = [s for s in statements if s["Action"] == "ssm:PutParameter"]
+    resources = [r["Fn::Sub"] for r in put["Resource"]]
+    assert {r.rsplit("/", 1)[-1] for r in resources} == set(PLATFORMS)
 
 
 def test_the_sender_identity_is_required_and_never_a_wildcard() -> None:

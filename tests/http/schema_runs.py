@@ -4,6 +4,7 @@ the cases each operation gets, and what every answer must be."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,18 @@ RUNS = [
 ]
 
 
+def webhook_platform(path: str) -> str | None:
+    """``shopify`` for ``/v1/webhooks/shopify/{shop_id}``: a route signed the platform's way."""
+    match = re.fullmatch(r"/v1/webhooks/([a-z]+)/.*", path)
+    return match.group(1) if match else None
+
+
 def check_generated(
-    method: str, path: str, mode: Any, examples: int, send: Callable[[Any], Response]
+    method: str, path: str, mode: Any, examples: int, send: Callable[[Any], Response], *, shop_id: str
 ) -> None:
     """Send ``examples`` generated cases; each answer documented, never 5xx; a signed route
-    never answers 401 (the run signs), and valid cases get through at least once."""
+    never answers 401 (the run signs, and a webhook URL names the shop ``shop_id``), and valid
+    cases get through at least once."""
     operation = SCHEMA[path][method]
     statuses: list[int] = []
 
@@ -47,6 +55,8 @@ def check_generated(
     @given(data=st.data())
     def run(data: st.DataObject) -> None:
         case = data.draw(operation.as_strategy(generation_mode=mode))
+        if "{shop_id}" in path:  # the shop whose webhook secret signs the case
+            case.path_parameters = {**(case.path_parameters or {}), "shop_id": shop_id}
         response = send(case)
         statuses.append(response.status_code)
         if b'"accepted": [{' in response.content:  # a 422 batch that stored some events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -58,3 +59,32 @@ def test_the_alarm_can_be_left_out(world: World, capsys: pytest.CaptureFixture[s
     assert main([*ARGS, "--no-events-hours", "0"]) == 0
     assert "alarm" not in json.loads(capsys.readouterr().out)
     assert world.session.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
+
+
+def test_connect_stores_the_platform_secret_read_from_stdin_and_the_webhook_verifies(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "shpss_from_the_shopify_admin_0123"
+    monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+    connect = ["connect", "--table", "relance-test-table", "--shop-id", "atelier-test"]
+    connect += ["--platform", "shopify"]
+    assert main(connect) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["webhook_url"].endswith("/v1/webhooks/shopify/atelier-test")
+    assert printed["secret_ends_with"] == "0123" and secret not in json.dumps(printed)
+    headers = {"X-Shopify-Topic": "carts/create", "X-Shopify-Webhook-Id": "w-1"}
+    assert world.webhook("shopify", {"token": "t"}, headers, secret=secret)[0] == 200
+    assert world.webhook("shopify", {"token": "t"}, headers, secret=world.secret)[0] == 401
+
+
+def test_connect_refuses_an_unknown_shop_or_a_short_secret(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["connect", "--table", "relance-test-table", "--platform", "woocommerce", "--shop-id"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-enough-secret-value\n"))
+    assert main([*base, "no-such-shop"]) == 2
+    assert "shop_id" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main([*base, "atelier-test"]) == 2
+    assert "webhook_secret" in capsys.readouterr().err
+    assert world.adapters.secrets.get("atelier-test", world.clock(), "woocommerce") is None

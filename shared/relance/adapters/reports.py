@@ -15,7 +15,7 @@ import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from relance.core.reporting.facts import FACT_COLUMNS
 from relance.core.reporting.kpis import STEP_COLUMNS, CohortKpis
@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 KPI_COLUMNS = tuple(CohortKpis(shop_id="", day=date.min, currency="EUR").row())
 SEGMENT_COLUMNS = (*KPI_COLUMNS[:3], "segment", *KPI_COLUMNS[3:])
 SPOOL_BYTES = 8 * 1024 * 1024
+
+
+EXPORTS_PREFIX = "exports/"
+"""Customers' data exports (personal data): the bucket's lifecycle deletes them after 30 days."""
+
+
+def export_key(shop_id: str, name: str) -> str:
+    return f"{EXPORTS_PREFIX}shop={shop_id}/{name}.json"
 
 
 def report_prefix(shop_id: str, day: date) -> str:
@@ -53,6 +61,10 @@ class S3ReportSink:
     def _put(self, key: str, body: bytes, content_type: str) -> str:
         self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
         return key
+
+    def write_export(self, shop_id: str, name: str, document: dict[str, Any]) -> str:
+        body = json.dumps(document, indent=2, ensure_ascii=False).encode()
+        return self._put(export_key(shop_id, name), body, "application/json")
 
     def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> str:
         key = report_prefix(shop_id, day) + "carts.csv"

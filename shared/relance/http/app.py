@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import Server
 
-from relance.http import customer_links, errors, shop_events, shop_settings
+from relance.http import connector_settings, customer_links, errors, shop_events, shop_settings, webhooks
 from relance.http.auth import SECURITY_SCHEMES
 
 TITLE = "Relance"
@@ -30,6 +30,8 @@ app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=_dec
 app.include_router(shop_events.router)
 app.include_router(shop_settings.router)
 app.include_router(customer_links.router)
+app.include_router(webhooks.router)
+app.include_router(connector_settings.router)
 errors.register(app)
 
 

@@ -20,7 +20,8 @@ from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.event_handler.middlewares import BaseMiddlewareHandler, NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, SecurityScheme
 
-from relance.core.security.signing import AuthError, verify
+from relance.core.connectors import Platform
+from relance.core.security.signing import AuthError, verify, verify_webhook
 from relance.core.shop import SHOP_ID_PATTERN, Shop
 from relance.http.responses import metrics
 from relance.ports import Adapters
@@ -42,6 +43,20 @@ SECURITY_SCHEMES: dict[str, SecurityScheme] = {
             "in": APIKeyIn.header,
             "name": SIGNATURE_HEADER,
             "description": "v1=hex(HMAC-SHA256(secret, timestamp.raw body)), docs/api.md#authentication",
+        }
+    ),
+    "shopify_hmac": APIKey.model_validate(
+        {
+            "in": APIKeyIn.header,
+            "name": "X-Shopify-Hmac-Sha256",
+            "description": "base64(HMAC-SHA256(the shop's Shopify webhook secret, raw body))",
+        }
+    ),
+    "woocommerce_signature": APIKey.model_validate(
+        {
+            "in": APIKeyIn.header,
+            "name": "X-WC-Webhook-Signature",
+            "description": "base64(HMAC-SHA256(the webhook secret, raw body)); the ping is unsigned",
         }
     ),
 }
@@ -87,6 +102,24 @@ def relance_signature(adapters: Adapters, request: SignedRequest) -> Shop:
         except AuthError as failure:
             failures.append(failure)
     raise failures[0]
+
+
+def platform_signature(platform: Platform, header: str) -> Verifier:
+    """A platform's webhook: base64(HMAC-SHA256) of the body in ``header``, with the webhook
+    secret the shop set for ``platform``, for the shop the URL names (``{shop_id}``)."""
+
+    def verifier(adapters: Adapters, request: SignedRequest) -> Shop:
+        shop_id = request.path.get("shop_id", "")
+        if not re.match(SHOP_ID_PATTERN, shop_id):
+            raise AuthError("malformed shop id in the webhook URL")
+        secrets = adapters.secrets.get(shop_id, adapters.clock(), platform)
+        shop = adapters.shops.get(shop_id) if secrets else None
+        if not secrets or shop is None:
+            raise AuthError(f"unknown shop, or no {platform} webhook secret set for it")
+        verify_webhook(secrets, request.headers.get(header), request.body)
+        return shop
+
+    return verifier
 
 
 class Signed(BaseMiddlewareHandler[APIGatewayHttpResolver]):

@@ -23,11 +23,13 @@ from pydantic import BaseModel
 
 from relance.adapters.errors import ConcurrentUpdate, SecretStoreUnavailable
 from relance.core.cart.batch import field_path
+from relance.core.connectors import MalformedWebhook
 from relance.core.security.signing import AuthError
 from relance.core.security.tokens import ExpiredToken, InvalidToken
 from relance.http.auth import ShopSuspended, signer_of
 from relance.http.responses import json_response, metrics, page_response
 from relance.services.links import LinkGone
+from relance.services.privacy import ErasureUnfinished
 from relance.services.templates import TemplateRejected
 
 logger = Logger(service="api")
@@ -129,6 +131,18 @@ def register(app: APIGatewayHttpResolver) -> None:
         metrics.add_metric(name="RequestsConflicting", unit=MetricUnit.Count, value=1)
         reason = "changed by another request meanwhile; send it again"
         return json_response(409, {"error": "conflict", "reason": reason})
+
+    @app.exception_handler(MalformedWebhook)
+    def _malformed_webhook(error: MalformedWebhook) -> Response[str]:
+        metrics.add_metric(name="RequestsRejected.invalid_request", unit=MetricUnit.Count, value=1)
+        problems = [{"field": e.field or "body", "reason": e.reason} for e in error.errors]
+        return json_response(422, {"error": "invalid_request", "errors": problems})
+
+    @app.exception_handler(ErasureUnfinished)
+    def _unfinished(_: ErasureUnfinished) -> Response[str]:
+        # The platform resends (Shopify for hours); each delivery erases what is left.
+        body = {"error": "unavailable", "reason": "erasure in progress; send it again to go on"}
+        return json_response(503, body, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(TemplateRejected)
     def _bad_template(error: TemplateRejected) -> Response[str]:

@@ -84,15 +84,20 @@ def post_events(batch: Annotated[EventBatch, Body()]) -> Response[str]:
 
 
 def _count(results: list[Applied], parsed: ParsedBatch) -> None:
-    accepted = [r for r in results if r.outcome == "applied"]
-    metrics.add_metric(name="EventsAccepted", unit=MetricUnit.Count, value=len(accepted))
-    metrics.add_metric(name="EventsDuplicate", unit=MetricUnit.Count, value=len(results) - len(accepted))
+    count_applied(results)
     metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=len(parsed.rejected))
     for rejected in parsed.rejected:  # by the field at fault: "EventsRejected.currency"...
         field = rejected.errors[0].field.rsplit(".", 1)[-1].split("[")[0] if rejected.errors else "event"
         # A metric name is a billed series: only the events' own field names, never input.
         field = field if field in EVENT_FIELD_NAMES else "other"
         metrics.add_metric(name=f"EventsRejected.{field}", unit=MetricUnit.Count, value=1)
+
+
+def count_applied(results: list[Applied]) -> None:
+    """The metrics of applied events, from a batch or from a platform's webhook."""
+    accepted = [r for r in results if r.outcome == "applied"]
+    metrics.add_metric(name="EventsAccepted", unit=MetricUnit.Count, value=len(accepted))
+    metrics.add_metric(name="EventsDuplicate", unit=MetricUnit.Count, value=len(results) - len(accepted))
     metrics.add_metric(name="TimersArmed", unit=MetricUnit.Count, value=sum(r.timer_armed for r in results))
     recovered = [r.recovered_amount for r in results if r.recovered_amount is not None]
     metrics.add_metric(name="Recoveries", unit=MetricUnit.Count, value=len(recovered))

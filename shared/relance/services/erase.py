@@ -25,19 +25,23 @@ def erase_customer(adapters: Adapters, shop: Shop, email: str) -> Erased:
     """Every cart of the address and every item naming one (checkout and message indexes),
     then the customer's record; works for a suspended shop too (the customer's right does
     not depend on the shop's account)."""
-    erased = 0
-    for cart_id in adapters.contacts.cart_ids(shop.shop_id, email):
-        cart = adapters.carts.get(shop.shop_id, cart_id)
-        if cart is not None:
-            for token in cart.checkout_tokens:
-                adapters.checkouts.forget(shop.shop_id, token)
-            for reminder in cart.reminders:
-                if reminder.message_id:
-                    adapters.messages.forget(reminder.message_id)
-        erased += adapters.carts.delete(shop.shop_id, cart_id)
+    cart_ids = adapters.contacts.cart_ids(shop.shop_id, email)
+    erased = sum(erase_cart(adapters, shop, cart_id) for cart_id in cart_ids)
     suppressed = adapters.contacts.is_suppressed(shop.shop_id, email)
     adapters.contacts.forget(shop.shop_id, email, adapters.clock())
     return Erased(carts=erased, kept_suppression=suppressed)
+
+
+def erase_cart(adapters: Adapters, shop: Shop, cart_id: str) -> bool:
+    """The cart and the index items that name it; whether there was a cart."""
+    cart = adapters.carts.get(shop.shop_id, cart_id)
+    if cart is not None:
+        for token in cart.checkout_tokens:
+            adapters.checkouts.forget(shop.shop_id, token)
+        for reminder in cart.reminders:
+            if reminder.message_id:
+                adapters.messages.forget(reminder.message_id)
+    return adapters.carts.delete(shop.shop_id, cart_id)
 
 
 def was_erased(adapters: Adapters, shop: Shop, email: str, occurred_at: datetime) -> bool:

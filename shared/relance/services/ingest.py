@@ -10,7 +10,7 @@ from typing import Literal
 
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart.credit import credit_same_customer, credited_elsewhere
-from relance.core.cart.events import CheckoutStarted, OrderPlaced, ShopEvent
+from relance.core.cart.events import CartEmptied, CheckoutStarted, OrderPlaced, ShopEvent
 from relance.core.cart.state import Cart, Timer, apply_event, new_cart
 from relance.core.sequence.decisions import due_at, needs_timer
 from relance.core.shop import Shop
@@ -31,14 +31,13 @@ class Applied:
 
 
 def _load(adapters: Adapters, shop: Shop, event: ShopEvent) -> tuple[ShopEvent, Cart | None]:
-    """The event and its stored cart. An order that names a checkout rather than a cart
-    Relance knows goes to the cart that announced that checkout."""
+    """The event and its stored cart. An order (or a deleted checkout) that names a checkout
+    rather than a cart Relance knows goes to the cart that announced that checkout."""
     stored = adapters.carts.get(shop.shop_id, event.cart_id)
-    if stored is not None or not isinstance(event, OrderPlaced):
+    if stored is not None or not isinstance(event, OrderPlaced | CartEmptied):
         return event, stored
-    cart_id = adapters.checkouts.cart_of(
-        shop.shop_id, event.checkout_token or event.cart_id, adapters.clock()
-    )
+    token = event.checkout_token if isinstance(event, OrderPlaced) else None
+    cart_id = adapters.checkouts.cart_of(shop.shop_id, token or event.cart_id, adapters.clock())
     if cart_id is None:
         return event, None
     return event.model_copy(update={"cart_id": cart_id}), adapters.carts.get(shop.shop_id, cart_id)

@@ -1,0 +1,62 @@
+"""What both platforms' payloads have in common: lenient models (a platform adds fields every
+release; unknown ones are ignored) whose blanks read as absent, and one way to validate the
+Relance events they become."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, TypeAdapter, ValidationError
+
+from relance.core.cart.events import ShopEvent
+from relance.core.connectors import MalformedWebhook
+
+_LOCALE = re.compile(r"^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$")
+_events: TypeAdapter[ShopEvent] = TypeAdapter(ShopEvent)
+
+
+def _blank_is_absent(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _utc_when_unzoned(value: Any) -> Any:
+    """WooCommerce's ``*_gmt`` dates carry no offset: they are UTC by name."""
+    if isinstance(value, str) and value.strip():
+        parsed = datetime.fromisoformat(value.strip())
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return _blank_is_absent(value)
+
+
+Text = Annotated[str | None, BeforeValidator(_blank_is_absent)]
+Email = Annotated[EmailStr | None, BeforeValidator(_blank_is_absent)]
+UtcDatetime = Annotated[datetime, BeforeValidator(_utc_when_unzoned)]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
+
+
+def clipped(text: str | None, length: int) -> str | None:
+    return text[:length] if text else None
+
+
+def locale(value: str | None) -> str | None:
+    """A locale Relance can read, or none: an odd one is no reason to refuse a checkout."""
+    return value if value and _LOCALE.match(value) else None
+
+
+def read(model: type[Payload], payload: object) -> Any:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        raise MalformedWebhook.of(error) from None
+
+
+def events(raw: list[dict[str, Any]], now: datetime) -> tuple[ShopEvent, ...]:
+    """The Relance events, validated as ``/v1/events`` validates them (``now`` bounds times)."""
+    try:
+        return tuple(_events.validate_python(event, context={"now": now}) for event in raw)
+    except ValidationError as error:
+        raise MalformedWebhook.of(error) from None

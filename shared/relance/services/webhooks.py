@@ -1,0 +1,77 @@
+"""A platform's verified webhook, carried out: its events applied as ``/v1/events`` applies
+them, or the privacy request it makes (docs/connectors.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from relance.core.connectors import (
+    Action,
+    Apply,
+    EraseCustomer,
+    EraseShop,
+    ExportCustomer,
+    Platform,
+    shopify,
+    woocommerce,
+)
+from relance.core.shop import Shop
+from relance.ports import Adapters
+from relance.services.erase import erase_customer
+from relance.services.ingest import Applied, apply
+from relance.services.privacy import erase_shop, export_customer
+
+Outcome = Literal["applied", "duplicate", "erased", "exported", "ignored", "noted"]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One webhook as the platform sent it (headers already verified)."""
+
+    platform: Platform
+    topic: str
+    delivery_id: str
+    payload: object
+    cart_page: str = ""
+    """WooCommerce: the shop's cart page, the restore link of an order without a payment link."""
+
+
+@dataclass(frozen=True)
+class Received:
+    outcome: Outcome
+    reason: str | None = None
+    applied: tuple[Applied, ...] = ()
+    detail: dict[str, str | int] = field(default_factory=dict)
+
+
+def _action(adapters: Adapters, delivery: Delivery) -> Action:
+    now = adapters.clock()
+    if delivery.platform == "shopify":
+        return shopify.read_webhook(delivery.topic, delivery.delivery_id, delivery.payload, now)
+    return woocommerce.read_webhook(delivery.topic, delivery.payload, delivery.cart_page, now)
+
+
+def receive(adapters: Adapters, shop: Shop, delivery: Delivery) -> Received:
+    """Carry the webhook out. Every path is idempotent: platforms resend until they get a 2xx."""
+    action = _action(adapters, delivery)
+    if isinstance(action, Apply):
+        if shop.status != "active":
+            return Received("ignored", "the shop is suspended: its events are not stored")
+        results: list[Applied] = []
+        for index, event in enumerate(action.events):
+            results.append(apply(adapters, shop, index, event))
+            if results[-1].outcome == "erased":
+                break  # the webhook's other events are the same erased customer's checkout
+        outcomes = {result.outcome for result in results}
+        first: Outcome = next((o for o in ("applied", "erased") if o in outcomes), "duplicate")
+        return Received(first, applied=tuple(results))
+    if isinstance(action, EraseCustomer):
+        erased = erase_customer(adapters, shop, action.email)
+        return Received("erased", detail={"carts_erased": erased.carts})
+    if isinstance(action, EraseShop):
+        return Received("erased", detail={"carts_erased": erase_shop(adapters, shop).carts})
+    if isinstance(action, ExportCustomer):
+        key = export_customer(adapters, shop, action.email, action.request_id)
+        return Received("exported", detail={"key": key})
+    return Received("noted" if action.noted else "ignored", action.reason)
