@@ -1,4 +1,4 @@
-"""The four lives of a cart the fault suite replays, and what must hold after each.
+"""The five lives of a cart the fault suite replays, and what must hold after each.
 
 Each run gets its own shop and customer, so runs share one embedded AWS without touching
 each other (which the suite also checks, in passing: nothing of one shop reaches another).
@@ -14,6 +14,7 @@ from email.message import Message
 from typing import Any
 
 from tests.conftest import T0, World
+from tests.connectors.samples import sample
 from tests.factories import cart_updated, order_placed
 from tests.faults.platform import Platform
 
@@ -79,6 +80,21 @@ def order_after_email_two(run: Run) -> None:
     _interrupted(run, T0.replace(day=T0.day + 1, hour=18), order)
 
 
+def shopify_order_by_cart_token(run: Run) -> None:
+    """Through Shopify's webhooks: a checkout (keyed by its token), then after email 2 an order
+    that names it only by its cart token."""
+    platform = run.platform
+    checkout = sample("shopify/checkouts_create", token=run.cart_id, cart_token=f"ct-{run.address}",
+                      email=run.address, created_at=T0.isoformat(), updated_at=T0.isoformat())  # fmt: skip
+    platform.shopify("checkouts/create", checkout, "w-checkout")
+    platform.run_until(T0.replace(day=T0.day + 1, hour=18))
+    order = sample("shopify/orders_create", cart_token=f"ct-{run.address}", email=run.address,
+                   created_at=platform.world.clock.now.isoformat())  # fmt: skip
+    if platform.shopify("orders/create", order, "w-order") < 300:
+        run.stop_after = len(run.emails())
+    platform.run_until(END)
+
+
 def erase_with_a_timer_pending(run: Run) -> None:
     def erase(platform: Platform) -> bool:
         return platform.request("POST", "/v1/erase", {"email": run.address}) < 500
@@ -106,6 +122,7 @@ LIFECYCLES: dict[str, Callable[[Run], None]] = {
     "new cart -> three emails": three_emails,
     "order after email 2": order_after_email_two,
     "erase with a timer pending": erase_with_a_timer_pending,
+    "shopify order by cart token after email 2": shopify_order_by_cart_token,
     "a bounce": a_bounce,
 }
 
@@ -127,6 +144,8 @@ def violations(run: Run, lifecycle: str, world: World) -> list[str]:
     erased = lifecycle == "erase with a timer pending" and run.stop_after is not None
     if erased and world.adapters.carts.get(run.platform.shop_id, run.cart_id) is not None:
         problems.append("the erased customer's cart is still stored")
+    if lifecycle.startswith("shopify"):
+        problems += _order_linked(run, world)
     if lifecycle == "a bounce" and run.stop_after is not None:
         state = world.adapters.contacts.state(run.platform.shop_id, run.address)
         if state.suppressed_reason is None:
@@ -147,3 +166,16 @@ def _derived_writes_missing(run: Run, world: World) -> list[str]:
     if len(noted) != len(cart.reminders):
         missing.append(f"{len(cart.reminders)} steps taken, {len(noted)} on the customer's record")
     return missing
+
+
+def _order_linked(run: Run, world: World) -> list[str]:
+    """The order named the checkout by cart token only: it must close the checkout's cart, and
+    count as a recovery once the customer had been emailed."""
+    if run.stop_after is None:
+        return [] if run.platform.refused else ["the order was never accepted"]
+    cart = world.adapters.carts.get(run.platform.shop_id, run.cart_id)
+    if cart is None or cart.order is None:
+        return ["the order did not reach its checkout's cart"]
+    if run.stop_after > 0 and not cart.order.recovered:
+        return [f"the order after {run.stop_after} email(s) is not counted as a recovery"]
+    return []

@@ -14,6 +14,7 @@ from tests.conftest import World
 from tests.faults.injector import function_running
 
 SHOP_RESENDS = 3
+SHOPIFY_SECRET = "shopify-webhook-secret-of-every-run"
 LAMBDA_ATTEMPTS = 3  # the first and EventInvokeConfig's MaximumRetryAttempts: 2
 
 
@@ -48,6 +49,22 @@ class Platform:
             except Exception:
                 status = 500
             if status < 500:
+                return status
+        self.refused.append(status)
+        return status
+
+    def shopify(self, topic: str, payload: dict[str, Any], webhook_id: str) -> int:
+        """A Shopify webhook, resent as Shopify resends whatever did not get a 2xx."""
+        headers = {"X-Shopify-Topic": topic, "X-Shopify-Webhook-Id": webhook_id}
+        for _ in range(SHOP_RESENDS):
+            try:
+                with function_running():
+                    status, _ = self.world.webhook(
+                        "shopify", payload, headers, secret=SHOPIFY_SECRET, shop_id=self.shop_id
+                    )
+            except Exception:
+                status = 500
+            if status < 300:
                 return status
         self.refused.append(status)
         return status

@@ -1,4 +1,4 @@
-"""Every AWS call of four cart lifecycles, failed once with each fault: the promises hold.
+"""Every AWS call of five cart lifecycles, failed once with each fault: the promises hold.
 
 For each lifecycle the suite runs it once cleanly to list its AWS calls, then once per
 (call, fault) with that call failing, letting the platform retry as AWS does
@@ -19,7 +19,7 @@ from relance.services.shops import register
 from tests.conftest import World, demo_shop
 from tests.faults.injector import FAULTS, Calls, inject
 from tests.faults.lifecycles import LIFECYCLES, Run, violations
-from tests.faults.platform import Platform
+from tests.faults.platform import SHOPIFY_SECRET, Platform
 
 pytestmark = pytest.mark.integration
 STRIDE = int(os.environ.get("RELANCE_FAULT_STRIDE", "1"))
@@ -33,6 +33,7 @@ def replay(world: World, lifecycle: str, fail_at: int | None, fault: str = "") -
     number = next(_runs)
     shop = demo_shop(f"shop-{number}")
     secret = register(world.adapters, shop)
+    world.adapters.secrets.put(shop.shop_id, SHOPIFY_SECRET, world.clock(), "shopify")
     world.clock.now = world.clock.now  # keep the world's clock; the lifecycle moves it
     run = Run(Platform(world, shop.shop_id, secret), address=f"client{number}@example.fr")
     calls = Calls(fail_at=fail_at, fault=fault)

@@ -44,3 +44,10 @@ def test_a_replayed_signature_with_a_new_timestamp_is_refused() -> None:
 def test_missing_or_malformed_headers_are_refused(timestamp: str | None, signed: str | None) -> None:
     with pytest.raises(AuthError):
         verify("s3cret", timestamp, signed, BODY, T0)
+
+
+@pytest.mark.parametrize("signed", ["v1=é", "v1=" + "ï" * 64, "\u200b"])
+def test_a_signature_header_with_non_ascii_text_is_refused_not_a_crash(signed: str) -> None:
+    # hmac.compare_digest raises TypeError on non-ASCII str: that was a 500.
+    with pytest.raises(AuthError):
+        verify("secret", str(int(T0.timestamp())), signed, b"{}", T0)
