@@ -10,11 +10,13 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from infra.local.client import ShopClient
 from infra.local.demo_shop import DEMO_SHOP, DISCOUNT_CODES
 from infra.local.demo_summary import examples, rules_summary, summary
 from infra.local.runtime import LocalRuntime
+from infra.local.shopify_traffic import as_webhook, on_shopify
 from infra.local.simulation import Week
 from relance.core.connectors import PLATFORMS
 from relance.ports import OutgoingEmail
@@ -60,9 +62,22 @@ def one_click_unsubscribe(url: str) -> int:
         return int(answer.status)
 
 
+def _deliver(client: ShopClient, events: list[dict[str, Any]]) -> list[tuple[int, bool]]:
+    """A shopper's events: by Shopify's webhooks for a Shopify shopper, else one signed batch.
+    Each request's status, and whether Shopify sent it."""
+    if not events or not on_shopify(events[0]["cart_id"]):
+        return [(client.post_events(events)[0], False)]
+    statuses = []
+    for event in events:
+        webhook = as_webhook(event)
+        if webhook is not None:
+            statuses.append((client.post_shopify(*webhook, webhook_id=f"demo-{event['id']}")[0], True))
+    return statuses
+
+
 def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datetime) -> dict[str, int]:
     """Interleave shoppers' events and due timers in time order, like the real world."""
-    counts = {"requests": 0, "rejected": 0, "clicks": 0, "unsubscribes": 0}
+    counts = {"requests": 0, "rejected": 0, "shopify": 0, "clicks": 0, "unsubscribes": 0}
     next_report = datetime.combine(START.date() + timedelta(days=1), REPORT_TIME, tzinfo=UTC)
     while True:
         candidates = [t for t in (week.next_time(), runtime.next_fire_time(), next_report) if t]
@@ -82,9 +97,10 @@ def simulate(runtime: LocalRuntime, client: ShopClient, week: Week, until: datet
             if action.unsubscribe:
                 counts["unsubscribes"] += one_click_unsubscribe(action.unsubscribe) == 200
                 continue
-            status, _ = client.post_events(action.events)
-            counts["requests"] += 1
-            counts["rejected"] += status >= 400
+            for status, by_shopify in _deliver(client, action.events):
+                counts["requests"] += 1
+                counts["rejected"] += status >= 400
+                counts["shopify"] += by_shopify
         else:
             runtime.run_until(moment)
     runtime.run_until(until)
@@ -122,7 +138,9 @@ def main(out_dir: Path = Path("out"), carts: int = 300) -> None:
         runtime.mirror_reports()
         outbox = sorted((out_dir / "outbox").glob("*.html"))
         print(
-            f"{counts['requests']} signed requests, {runtime.fired} timers fired, {len(outbox)} emails, "
+            f"{counts['requests']} signed requests ({counts['shopify']} of them Shopify webhooks, "
+            f"{counts['rejected']} refused), "
+            f"{runtime.fired} timers fired, {len(outbox)} emails, "
             f"{counts['clicks']} clicks, {counts['unsubscribes']} one-click unsubscribes.\n"
         )
         print(summary(out_dir / "reports", days))

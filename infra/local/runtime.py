@@ -11,6 +11,7 @@ import os
 import re
 import threading
 import urllib.request
+import warnings
 from collections import Counter
 from datetime import UTC, datetime
 from functools import cached_property
@@ -103,6 +104,8 @@ class LocalRuntime:
             environment = {name: value.replace(api_url, self.api.url) for name, value in environment.items()}
         if self._quiet:
             environment.update(POWERTOOLS_LOG_LEVEL="WARNING", POWERTOOLS_METRICS_DISABLED="true")
+            # A settings request emits no metric, and Powertools warns of that on every flush.
+            warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
         self._set_environment(**environment)
         settings = Settings.model_validate(environment)
         self.adapters = LocalAdapters(settings, self.clock, self.session, self.out_dir / "outbox")
