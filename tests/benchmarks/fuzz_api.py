@@ -1,5 +1,6 @@
 """The full fuzz of the API: 3,000 signed ``/v1/events`` bodies and 500 of each settings
-route and erase, every answer below 500 (``make test`` runs 150 of each).
+route, erase and each platform's webhook, every answer below 500 (``make test`` runs 150 of
+each).
 
     PYTHONPATH=.:shared .venv/bin/python tests/benchmarks/fuzz_api.py [events_count] [others_count]
 
@@ -20,6 +21,8 @@ ROUTES = {
     "test_texts_never_5xx": "PUT /v1/texts",
     "test_templates_never_5xx": "PUT /v1/templates",
     "test_erase_never_5xx": "POST /v1/erase",
+    "test_shopify_webhooks_never_5xx": "POST /v1/webhooks/shopify",
+    "test_woocommerce_webhooks_never_5xx": "POST /v1/webhooks/woocommerce",
 }
 
 
@@ -27,7 +30,7 @@ def main(argv: list[str]) -> int:
     events = int(argv[0]) if argv else 3000
     others = int(argv[1]) if len(argv) > 1 else 500
     failed = 0
-    print(f"{'route':<20} {'bodies':>7} {'seconds':>8}  result")
+    print(f"{'route':<30} {'bodies':>7} {'seconds':>8}  result")
     for test, route in ROUTES.items():
         count = events if "events" in test else others
         started = time.perf_counter()
@@ -40,7 +43,7 @@ def main(argv: list[str]) -> int:
         elapsed = time.perf_counter() - started
         verdict = "0 answers >= 500" if result.returncode == 0 else "FAILED"
         failed += result.returncode != 0
-        print(f"{route:<20} {count:>7} {elapsed:>8.1f}  {verdict}")
+        print(f"{route:<30} {count:>7} {elapsed:>8.1f}  {verdict}")
         if result.returncode:
             print(result.stdout[-3000:])
     return 1 if failed else 0

@@ -259,3 +259,37 @@ def test_the_reports_count_exactly_the_emails_in_the_outbox(demo_run: DemoRun) -
     outbox = len(list((demo_run.out / "outbox").glob("*.eml")))
     assert outbox > 0
     assert total("kpis.csv", "emails_sent") == total("carts.csv", "emails_sent") == outbox
+
+
+@pytest.mark.skipif(
+    not (shutil.which("curl") and shutil.which("openssl")), reason="the example script needs curl and openssl"
+)
+def test_the_documented_platform_webhook_example_works_over_http(
+    runtime: LocalRuntime, client: ShopClient, tmp_path: Path
+) -> None:
+    """docs/connectors.md: the script delivers Shopify's sample checkout as Shopify would."""
+    secret = client.webhook_secrets["shopify"]
+    checkout = json.loads((ROOT / "tests/connectors/payloads/shopify/checkouts_create.json").read_text())
+    now = runtime.clock().isoformat()
+    checkout.update(token="docs-example-checkout", created_at=now, updated_at=now)
+    payload = tmp_path / "checkout.json"
+    payload.write_text(json.dumps(checkout, ensure_ascii=False), encoding="utf-8")
+    environment = {
+        **os.environ,
+        "RELANCE_URL": client.base_url,
+        "SHOP": client.shop_id,
+        "WEBHOOK_SECRET": secret,
+    }
+    script = [
+        "bash",
+        str(ROOT / "docs/examples/platform_webhook.sh"),
+        "shopify",
+        "checkouts/create",
+        str(payload),
+    ]
+    result = subprocess.run(script, env=environment, capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(result.stdout)["outcome"] == "applied", result.stdout + result.stderr
+    assert runtime.adapters.carts.get(client.shop_id, "docs-example-checkout") is not None
+    wrong = {**environment, "WEBHOOK_SECRET": "not-the-secret"}
+    result = subprocess.run(script, env=wrong, capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(result.stdout)["error"] == "unauthorized"

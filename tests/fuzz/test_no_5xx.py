@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.conftest import World
+from relance.core.connectors import shopify, woocommerce
+from tests.conftest import T0, World
+from tests.connectors.samples import pending_woocommerce_order, sample
 from tests.fuzz.bodies import event_bodies, settings_bodies
 
 pytestmark = pytest.mark.integration
@@ -58,6 +62,45 @@ def test_erase_never_5xx(world: World, body: bytes) -> None:
 @given(body=settings_bodies({"reminder.txt": "{{ unsubscribe_url }} {{ shop.postal_address }}"}))
 def test_templates_never_5xx(world: World, body: bytes) -> None:
     _assert_answered(world, "PUT", "/v1/templates", body)
+
+
+WEBHOOK_SECRET = "fuzzed-platform-webhook-secret"
+_deliveries = itertools.count()  # a new webhook each time, or all but the first are duplicates
+SHOPIFY_TOPICS = (*shopify.TOPICS, *shopify.PRIVACY_TOPICS, "products/update")
+SHOPIFY_SAMPLES = ("checkouts_create", "checkouts_update_2026_07", "orders_create", "customers_redact")
+
+
+def shopify_sample(name: str) -> dict[str, object]:
+    """Dated at the test clock's start, so that an unmutated sample is taken (not refused as
+    from the future)."""
+    return sample(f"shopify/{name}", created_at=T0.isoformat(), updated_at=T0.isoformat())
+
+
+def _webhook_answered(world: World, platform: str, body: bytes, headers: dict[str, str]) -> None:
+    if world.adapters.secrets.get(world.shop.shop_id, world.clock(), platform) is None:
+        world.adapters.secrets.put(world.shop.shop_id, WEBHOOK_SECRET, world.clock(), platform)
+    status, answer = world.webhook(platform, body, headers, secret=WEBHOOK_SECRET)
+    assert status < 500 and status != 401, (status, answer, body[:300])
+    assert status == 200 or "error" in answer, answer
+
+
+@FUZZ
+@given(
+    body=st.sampled_from(SHOPIFY_SAMPLES).flatmap(lambda name: settings_bodies(shopify_sample(name))),
+    topic=st.sampled_from(SHOPIFY_TOPICS),
+)
+def test_shopify_webhooks_never_5xx(world: World, body: bytes, topic: str) -> None:
+    delivery = {"X-Shopify-Topic": topic, "X-Shopify-Webhook-Id": f"fuzz-{next(_deliveries)}"}
+    _webhook_answered(world, "shopify", body, delivery)
+
+
+@FUZZ
+@given(
+    body=st.one_of(settings_bodies(pending_woocommerce_order()), st.just(b"webhook_id=1")),
+    topic=st.sampled_from((*woocommerce.TOPICS, "coupon.created")),
+)
+def test_woocommerce_webhooks_never_5xx(world: World, body: bytes, topic: str) -> None:
+    _webhook_answered(world, "woocommerce", body, {"X-WC-Webhook-Topic": topic})
 
 
 def test_unsigned_garbage_and_invalid_utf8_get_a_4xx(world: World) -> None:
