@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -293,3 +294,39 @@ def test_the_documented_platform_webhook_example_works_over_http(
     wrong = {**environment, "WEBHOOK_SECRET": "not-the-secret"}
     result = subprocess.run(script, env=wrong, capture_output=True, text=True, check=True, timeout=60)
     assert json.loads(result.stdout)["error"] == "unauthorized"
+
+
+def test_make_serve_prints_credentials_that_the_api_takes_including_both_platforms(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "infra.local", "serve", "--port", str(port), "--out", str(tmp_path)]
+    environment = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'shared'}"}
+    with subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, text=True) as served:
+        try:
+            assert served.stdout is not None
+            lines: list[str] = []
+            while not lines or lines[-1].strip() != "}":
+                line = served.stdout.readline()
+                assert line, "make serve stopped before printing its credentials"
+                lines.append(line)
+            printed = json.loads("".join(lines))
+            api, shop_id = printed["api"], printed["shop_id"]
+            client = ShopClient(api, shop_id, printed["secret"], lambda: datetime.now(UTC))
+            client.webhook_secrets = {
+                "shopify": printed["shopify_webhook_secret"],
+                "woocommerce": printed["woocommerce_webhook_secret"],
+            }
+            assert printed["shopify_webhook_url"] == f"{api}/v1/webhooks/shopify/{shop_id}"
+            assert client.post_shopify("carts/create", {"token": "t"}, "w-1")[1]["outcome"] == "ignored"
+            ping = b"webhook_id=7"
+            woo = {"Content-Type": "application/x-www-form-urlencoded"}
+            assert client.post_raw(ping, woo, f"/v1/webhooks/woocommerce/{printed['shop_id']}")[0] == 200
+            body = b'{"id": 7}'
+            signed = {**client.webhook_headers("woocommerce", body), "X-WC-Webhook-Topic": "order.deleted"}
+            status, answer = client.post_raw(body, signed, f"/v1/webhooks/woocommerce/{printed['shop_id']}")
+            assert (status, answer["outcome"]) == (200, "applied")
+        finally:
+            served.terminate()
