@@ -48,7 +48,7 @@ def woo(
 
 
 def checkout(**changes: Any) -> dict[str, Any]:
-    return sample("shopify/checkouts_create", created_at=AT, updated_at=AT, **changes)
+    return sample("shopify/checkouts_create", **{"created_at": AT, "updated_at": AT, **changes})
 
 
 def test_the_shop_sets_its_platform_secrets_and_never_reads_them_back(world: BaseWorld) -> None:
@@ -287,3 +287,25 @@ def test_one_shops_webhook_secret_does_not_open_another_shop(world: BaseWorld) -
     )
     assert status == 401
     assert world.adapters.carts.get("autre-boutique", TOKEN) is None
+
+
+def test_a_checkout_updated_again_writes_its_cart_once_not_its_announcements_again(world: BaseWorld) -> None:
+    connect(world)
+    shopify(world, "checkouts/create", checkout(), "w-1")
+    first = world.adapters.carts.get("atelier-test", TOKEN)
+    assert first is not None and first.version == 3  # the cart, then its cart token and id
+    world.clock.advance(minutes=5)
+    later = (T0 + timedelta(minutes=5)).isoformat()
+    assert shopify(world, "checkouts/update", checkout(updated_at=later), "w-2")[1]["outcome"] == "applied"
+    second = world.adapters.carts.get("atelier-test", TOKEN)
+    assert second is not None and second.version == 4
+    assert set(second.checkout_tokens) == {"eeafa272cebfd4b22385bc4b645e762c", "981820079255243537"}
+    woo(
+        world,
+        "order.created",
+        pending_woocommerce_order(date_modified_gmt=T0.replace(tzinfo=None).isoformat()),
+    )
+    modified = (T0 + timedelta(minutes=5)).replace(tzinfo=None).isoformat()
+    woo(world, "order.updated", pending_woocommerce_order(status="failed", date_modified_gmt=modified), "d-2")
+    woo_cart = world.adapters.carts.get("atelier-test", "wc-727")
+    assert woo_cart is not None and woo_cart.version == 3  # cart + checkout, then the cart alone

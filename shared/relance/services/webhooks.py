@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from relance.core.cart.events import CheckoutStarted, ShopEvent
 from relance.core.connectors import (
     Action,
     Apply,
@@ -59,7 +60,7 @@ def receive(adapters: Adapters, shop: Shop, delivery: Delivery) -> Received:
         if shop.status != "active":
             return Received("ignored", "the shop is suspended: its events are not stored")
         results: list[Applied] = []
-        for index, event in enumerate(action.events):
+        for index, event in enumerate(_not_yet_known(adapters, shop, action.events)):
             results.append(apply(adapters, shop, index, event))
             if results[-1].outcome == "erased":
                 break  # the webhook's other events are the same erased customer's checkout
@@ -75,3 +76,16 @@ def receive(adapters: Adapters, shop: Shop, delivery: Delivery) -> Received:
         key = export_customer(adapters, shop, action.email, action.request_id)
         return Received("exported", detail={"key": key})
     return Received("noted" if action.noted else "ignored", action.reason)
+
+
+def _not_yet_known(adapters: Adapters, shop: Shop, events: tuple[ShopEvent, ...]) -> tuple[ShopEvent, ...]:
+    """Without the checkout announcements its cart already holds: a checkout is updated many
+    times, and each announcement is a cart write and an index write. Dropped only once stored
+    (the index is written before the cart), so a resend after a failure still makes them."""
+    started = [e for e in events if isinstance(e, CheckoutStarted)]
+    stored = adapters.carts.get(shop.shop_id, started[0].cart_id) if started else None
+    if stored is None or stored.checkout_started_at is None:
+        return events
+    known: set[str | None] = {None, *stored.checkout_tokens}
+    return tuple(e for e in events if not isinstance(e, CheckoutStarted) or e.checkout_token not in known)
+
