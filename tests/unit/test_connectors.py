@@ -265,3 +265,10 @@ def test_a_malformed_woocommerce_order_names_the_field(change: dict[str, object]
     with pytest.raises(MalformedWebhook) as refused:
         woocommerce.read_webhook("order.updated", pending_woocommerce_order(**change), CART_PAGE, NOW)
     assert field in [e.field for e in refused.value.errors], refused.value.errors
+
+
+def test_a_huge_checkout_is_clipped_to_its_first_200_lines_not_refused() -> None:
+    line = sample("shopify/checkouts_create")["line_items"][0]
+    lines = [{**line, "sku": f"SKU-{n}"} for n in range(250)]
+    cart = _shopify("checkouts/update", sample("shopify/checkouts_create", line_items=lines)).events[0]
+    assert isinstance(cart, CartUpdated) and [i.sku for i in cart.items] == [f"SKU-{n}" for n in range(200)]

@@ -88,4 +88,3 @@ def _not_yet_known(adapters: Adapters, shop: Shop, events: tuple[ShopEvent, ...]
         return events
     known: set[str | None] = {None, *stored.checkout_tokens}
     return tuple(e for e in events if not isinstance(e, CheckoutStarted) or e.checkout_token not in known)
-

@@ -29,9 +29,17 @@ def _utc_when_unzoned(value: Any) -> Any:
     return _blank_is_absent(value)
 
 
+def _first_lines(value: Any) -> Any:
+    """A cart is shown by its first lines: a huge order is clipped, not refused (a refused
+    webhook is resent for hours, then dropped by the platform)."""
+    return value[:MAX_LINES] if isinstance(value, list) else value
+
+
+MAX_LINES = 200
 Text = Annotated[str | None, BeforeValidator(_blank_is_absent)]
 Email = Annotated[EmailStr | None, BeforeValidator(_blank_is_absent)]
 UtcDatetime = Annotated[datetime, BeforeValidator(_utc_when_unzoned)]
+FirstLines = BeforeValidator(_first_lines)
 
 
 class Payload(BaseModel):

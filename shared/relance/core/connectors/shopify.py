@@ -9,7 +9,7 @@ those as aliases (``checkout_started``), so that the order finds it whichever it
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
 
@@ -24,7 +24,7 @@ from relance.core.connectors import (
     Ignore,
     MalformedWebhook,
 )
-from relance.core.connectors.payloads import Email, Payload, Text, clipped, events, locale, read
+from relance.core.connectors.payloads import Email, FirstLines, Payload, Text, clipped, events, locale, read
 
 CHECKOUT_TOPICS = frozenset({"checkouts/create", "checkouts/update"})
 CART_TOPICS = frozenset({"carts/create", "carts/update"})
@@ -108,7 +108,7 @@ class Checkout(_Buyer):
     customer_locale: Text = None
     currency: Currency
     presentment_currency: Currency | None = None
-    line_items: list[LineItem] = Field(default_factory=list, max_length=200)
+    line_items: Annotated[list[LineItem], FirstLines] = Field(default_factory=list)
     total_price: Money | None = None
     abandoned_checkout_url: SecureUrl
     created_at: AwareDatetime

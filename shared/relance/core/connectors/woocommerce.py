@@ -12,14 +12,23 @@ from __future__ import annotations
 import html
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from babel.numbers import get_currency_precision
 from pydantic import Field
 
 from relance.core.cart.events import Currency, Money
 from relance.core.connectors import Action, Apply, Ignore
-from relance.core.connectors.payloads import Email, Payload, Text, UtcDatetime, clipped, events, read
+from relance.core.connectors.payloads import (
+    Email,
+    FirstLines,
+    Payload,
+    Text,
+    UtcDatetime,
+    clipped,
+    events,
+    read,
+)
 
 IN_CHECKOUT = frozenset({"pending", "failed", "checkout-draft"})
 ORDERED = frozenset({"processing", "completed", "on-hold"})
@@ -77,7 +86,7 @@ class Order(Payload):
     date_modified_gmt: UtcDatetime | None = None
     total: Money
     billing: Billing | None = None
-    line_items: list[LineItem] = Field(default_factory=list, max_length=200)
+    line_items: Annotated[list[LineItem], FirstLines] = Field(default_factory=list)
     payment_url: Text = None
 
     @property
