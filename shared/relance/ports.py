@@ -47,6 +47,8 @@ class OutgoingEmail:
     sent_at: datetime
     headers: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    reply_to: str | None = None
+    """Where the customer's reply goes: the shop's support address, not the sending one."""
 
 
 class CartStore(Protocol):

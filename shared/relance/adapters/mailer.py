@@ -29,9 +29,13 @@ _GENERIC_THROTTLES = {"Throttling", "ThrottlingException"}
 PAUSED_RETRY_SECONDS = 3600
 
 
-# A List-Unsubscribe URL is one long word: folded at 78 columns it would be RFC 2047-encoded
-# and unusable. RFC 5322 allows 998 characters per line.
-_POLICY = email.policy.default.clone(max_line_length=998)
+# RFC 2045: quoted-printable lines of at most 76 characters (a relay that rewraps longer ones
+# breaks the DKIM body hash); the body is encoded with this policy's length. Headers are folded
+# at the same length, except those set as raw text (refold_source="none"): a List-Unsubscribe
+# URL is one long word, which folding would RFC 2047-encode into something unusable (RFC 5322
+# allows 998 characters per line).
+_POLICY = email.policy.default.clone(max_line_length=76, refold_source="none")
+URL_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post"})
 
 
 def build_mime(mail: OutgoingEmail) -> bytes:
@@ -39,11 +43,16 @@ def build_mime(mail: OutgoingEmail) -> bytes:
     username, domain = mail.sender_address.split("@", 1)
     message["From"] = Address(mail.sender_name, username, domain)
     message["To"] = mail.recipient
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.sent_at)
     message["Message-ID"] = make_msgid(domain=domain)
     for name, value in mail.headers.items():
-        message[name] = value
+        if name in URL_HEADERS:
+            message.set_raw(name, value)
+        else:
+            message[name] = value
     message.set_content(mail.text, cte="quoted-printable")
     message.add_alternative(mail.html, subtype="html", cte="quoted-printable")
     return message.as_bytes()

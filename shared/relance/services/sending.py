@@ -159,6 +159,7 @@ def _prepare(
         html=content.html,
         text=content.text,
         sent_at=now,
+        reply_to=str(shop.support_email) if shop.support_email else None,
         headers={
             "List-Unsubscribe": f"<{links.unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

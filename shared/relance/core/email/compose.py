@@ -9,6 +9,7 @@ the template is inlined (css-inline) because many mail clients drop ``<style>``.
 from __future__ import annotations
 
 import copy
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -76,10 +77,34 @@ def render(templates: Environment, context: dict[str, Any]) -> RenderedEmail:
         subject=context["subject"],
         preheader=context["preheader"],
         html=_INLINER.inline(html),
-        text=part("reminder.txt"),
+        text=plain_text(part("reminder.txt")),
         language=context["lang"],
         segment=f"{context['segment']['customer']}-{context['segment']['value']}",
     )
+
+
+TEXT_WIDTH = 78
+SIGNATURE_SEPARATOR = "-- "
+"""RFC 3676: mail clients recognise (and fold away) what follows "-- " on a line of its own."""
+
+
+def plain_text(text: str) -> str:
+    """Lines of at most 78 characters (a URL is never cut: it gets a line of its own), no
+    trailing spaces but the signature separator's; applied to a shop's own template too."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if line == SIGNATURE_SEPARATOR.strip():
+            lines.append(SIGNATURE_SEPARATOR)
+        elif len(line) <= TEXT_WIDTH:
+            lines.append(line)
+        else:  # a list item's continuation lines are indented under its text
+            indent = "  " if line.startswith("- ") else ""
+            wrap = textwrap.wrap(
+                line, TEXT_WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+            )
+            lines.extend(wrap)
+    return "\n".join(lines) + "\n"
 
 
 def _private_copy(context: dict[str, Any]) -> dict[str, Any]:
