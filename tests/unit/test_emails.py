@@ -97,7 +97,7 @@ def test_language_follows_the_customer_then_the_shop(
 
 
 def test_the_last_step_gives_the_date_the_cart_is_cleared_in_the_customers_language() -> None:
-    assert "jusqu'au 5 novembre 2026" in compose(SHOP, cart_with([item()]), 3, T0).text
+    assert "jusqu’au 5 novembre 2026" in compose(SHOP, cart_with([item()]), 3, T0).text
     english = compose(SHOP, cart_with([item()], locale="en-GB"), 3, T0)
     assert "until 5 November 2026" in english.text
 

@@ -20,7 +20,7 @@ _WORDS = {
         "confirm_title": "Se désabonner",
         "confirm": "Vous ne recevrez plus aucun rappel de panier de {shop}.",
         "button": "Confirmer le désabonnement",
-        "done_title": "C'est fait",
+        "done_title": "C’est fait",
         "done": "Vous ne recevrez plus de rappels de panier de {shop}.",
     },
     "en": {
