@@ -19,15 +19,17 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_percent
 
 from relance.core.cart.state import Cart
-from relance.core.email.i18n import REASSURANCE_TOPICS, STRINGS, formatting_locale, language_of
+from relance.core.email.i18n import REASSURANCE_TOPICS, STRINGS, formatting_locale, language_of, typeset
+from relance.core.email.placeholders import fill, problem
 from relance.core.language import Language
 from relance.core.segments import customer_segment, value_segment
-from relance.core.sequence.options import subject_problem
+from relance.core.sequence.options import PREHEADER_FIELDS, SUBJECT_FIELDS
 from relance.core.shop import Shop
 
 # The last email announces when the cart stops being kept (seed 003: "cart-expiry notice").
 CART_KEPT_AFTER_LAST_STEP = timedelta(days=3)
 Job = Literal["reminder", "reassurance", "decision"]
+LineKind = Literal["subject", "preheader"]
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,20 @@ def job_of(step: int, steps: int) -> Job:
     return "decision" if step == steps else "reassurance"
 
 
-def _subject(shop: Shop, cart: Cart, step: int, language: Language, variant: str) -> str:
+def _line(shop: Shop, cart: Cart, step: int, language: Language, *, variant: str, kind: LineKind) -> str:
+    """The subject or the preheader: the variant's own, else ours for the step's job."""
     job = job_of(step, shop.policy.steps)
     chosen = next((v for v in shop.policy.variants if v.name == variant), None)
-    pattern = (chosen.subjects.get(step, {}).get(language) if chosen else None) or STRINGS[language][
-        f"subject_{job}"
-    ]
-    if subject_problem(pattern):  # stored before the rule existed: the default instead
-        pattern = STRINGS[language][f"subject_{job}"]
-    return pattern.format(shop=shop.name, first_name=cart.customer.first_name or "").strip()
+    written = getattr(chosen, f"{kind}s").get(step, {}).get(language) if chosen else None
+    default = STRINGS[language][f"{kind}_{job}"]
+    if kind == "preheader" and job == "decision" and cart.incentive is not None:
+        default = STRINGS[language]["preheader_decision_incentive"]
+    fields = SUBJECT_FIELDS if kind == "subject" else PREHEADER_FIELDS
+    pattern = written if written and not problem(written, fields) else default
+    code = cart.incentive.code if cart.incentive is not None and job == "decision" else None
+    return typeset(
+        fill(pattern, {"shop": shop.name, "first_name": cart.customer.first_name, "code": code}), language
+    )
 
 
 def _incentive_text(cart: Cart, language: Language, money: Any, regional: str) -> str | None:
@@ -100,7 +107,7 @@ def email_context(
     intro_key = f"intro_{job}_returning" if returning else f"intro_{job}"
     texts = shop.reassurance.get(language)
     reassurance = [
-        (words[topic], getattr(texts, topic))
+        (words[topic], typeset(getattr(texts, topic), language))
         for topic in REASSURANCE_TOPICS
         if texts and getattr(texts, topic)
     ]
@@ -116,8 +123,8 @@ def email_context(
         },
         "shop": shop,
         "greeting": words["greeting_named"].format(name=first_name) if first_name else words["greeting"],
-        "subject": _subject(shop, cart, step, language, variant),
-        "preheader": words[f"preheader_{job}"],
+        "subject": _line(shop, cart, step, language, variant=variant, kind="subject"),
+        "preheader": _line(shop, cart, step, language, variant=variant, kind="preheader"),
         "intro": words[intro_key].format(date=kept_until),
         "items": [
             {
@@ -133,7 +140,7 @@ def email_context(
         "show_reassurance": bool(reassurance) and (job == "reassurance" or high),
         "reassurance": reassurance,
         "faq_url": str(texts.faq_url) if texts and texts.faq_url else None,
-        "blocks": _blocks(shop, cart, language),
+        "blocks": [typeset(block, language) for block in _blocks(shop, cart, language)],
         "incentive": _incentive_text(cart, language, money, regional) if job == "decision" else None,
         "kept_until": kept_until,
     }

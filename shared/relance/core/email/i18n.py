@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from babel import Locale, UnknownLocaleError
 
 from relance.core.language import Language
@@ -18,6 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "preheader_reminder": "Vos articles sont toujours là, prêts à être commandés.",
         "preheader_reassurance": "Livraison, retours, paiement\u00a0: tout ce qu’il faut savoir.",
         "preheader_decision": "Votre panier ne sera plus conservé très longtemps.",
+        "preheader_decision_incentive": "Votre code {code} vous attend, et votre panier aussi.",
         "intro_reminder": "Vous avez laissé ces articles dans votre panier. Ils vous attendent\u00a0:",
         "intro_reminder_returning": "Votre panier est prêt\u00a0: il ne manque que votre validation.",
         "intro_reassurance": "Vous hésitez\u00a0? Voici ce qu’il faut savoir avant de commander.",
@@ -54,6 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "preheader_reminder": "Your items are still here, ready to order.",
         "preheader_reassurance": "Delivery, returns, payment: everything you need to know.",
         "preheader_decision": "Your cart will not be kept much longer.",
+        "preheader_decision_incentive": "Your code {code} is waiting, and so is your cart.",
         "intro_reminder": "You left these items in your cart. They are waiting for you:",
         "intro_reminder_returning": "Your cart is ready: it only needs your confirmation.",
         "intro_reassurance": "Not sure yet? Here is what to know before you order.",
@@ -83,6 +87,17 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 REASSURANCE_TOPICS = ("delivery", "returns", "guarantee", "payment", "reviews")
+
+
+def typeset(text: str, language: Language) -> str:
+    """French typography for what a shop writes: a non-breaking space before ``? ! : ;`` and
+    inside « », typographic apostrophes (never inside a URL). English text is left as is."""
+    if language != "fr":
+        return text
+    text = re.sub(r"(?<![\s/])[ ]?([?!;]|:(?!//))(?=\s|$)", "\u00a0\\1", text)
+    text = re.sub(r"«[ ]?", "«\u00a0", text)
+    text = re.sub(r"[ ]?»", "\u00a0»", text)
+    return re.sub(r"(?<=\w)'(?=\w)", "’", text)
 
 
 def language_of(locale: str | None, fallback: str) -> Language:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from string import Formatter
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
+from relance.core.email.placeholders import problem
 from relance.core.language import Language
 from relance.core.segments import CustomerSegment, ValueSegment
 
@@ -89,39 +89,38 @@ class Incentive(_Part):
         return self
 
 
+Line = Annotated[str, Field(min_length=1, max_length=150)]
+
+
 class Variant(_Part):
-    """One arm of an A/B test: a share of customers and, optionally, its own subject lines."""
+    """One arm of an A/B test: a share of customers and, optionally, its own subject lines and
+    preheaders, per step and language. Placeholders: ``{shop}``, ``{first_name}`` (and
+    ``{code}``, the last step's discount code, in a preheader), each with an optional
+    fallback: ``{first_name|Bonjour}``; docs/policy.md#ab-tests."""
 
     name: str = Field(pattern=r"^[A-Z][A-Za-z0-9]{0,15}$")
     weight: int = Field(default=50, ge=1, le=100)
-    subjects: dict[Step, dict[Language, Annotated[str, Field(min_length=1, max_length=150)]]] = {}
+    subjects: dict[Step, dict[Language, Line]] = {}
+    preheaders: dict[Step, dict[Language, Line]] = {}
 
     @model_validator(mode="after")
-    def _subjects_format(self) -> Variant:
-        for step, by_language in self.subjects.items():
-            for language, subject in by_language.items():
-                problem = subject_problem(subject)
-                if problem:
-                    raise ValueError(f"variants.{self.name}.subjects.{step}.{language}: {problem}")
+    def _lines_format(self) -> Variant:
+        for kind, lines, fields in (
+            ("subjects", self.subjects, SUBJECT_FIELDS),
+            ("preheaders", self.preheaders, PREHEADER_FIELDS),
+        ):
+            for step, by_language in lines.items():
+                for language, line in by_language.items():
+                    found = problem(line, fields)
+                    if found:
+                        raise ValueError(f"variants.{self.name}.{kind}.{step}.{language}: {found}")
         return self
 
 
 SUBJECT_FIELDS = ("shop", "first_name")
+PREHEADER_FIELDS = ("shop", "first_name", "code")
 
 
 def subject_problem(subject: str) -> str | None:
-    """Why ``subject`` cannot be sent, or ``None``. Only ``{shop}`` and ``{first_name}``, bare
-    (no ``.attribute``, ``[index]``, ``!conversion`` or ``:format``), and it must still say
-    something when the customer's first name is unknown."""
-    try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(subject)]
-    except ValueError as error:
-        return f"unbalanced braces ({error}); write {{{{ and }}}} for literal ones"
-    for name, spec, conversion in fields:
-        if name is None:
-            continue
-        if name not in SUBJECT_FIELDS or spec or conversion:
-            return "only {shop} and {first_name} may appear in braces, as they are"
-    if not subject.format(shop="", first_name="").strip():
-        return "would be empty for a customer whose first name is unknown"
-    return None
+    """Why ``subject`` cannot be sent, or ``None`` (:func:`relance.core.email.placeholders.problem`)."""
+    return problem(subject, SUBJECT_FIELDS)
