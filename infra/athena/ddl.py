@@ -18,7 +18,8 @@ from relance.core.reporting.kpis import STEP_COLUMNS
 TABLES_SQL = Path(__file__).with_name("tables.sql")
 COUNTS = {
     "carts", "abandoned", "eligible", "reminded", "emails_sent", "emails_sent_step1",
-    "emails_sent_step2", "emails_sent_step3", "delivered", "opened", "clicked", "bounced",
+    "emails_sent_step2", "emails_sent_step3", "delivered", "opened", "clicked", "clicked_cart_link",
+    "clicked_product_link", "bounced",
     "complained", "recovered_orders", "natural_orders", "holdout_carts", "holdout_orders",
     "step", "sent", "last_step_sent", "credited_step", "later_orders",
 }  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from datetime import timedelta
 
@@ -13,15 +15,30 @@ pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 LINK = re.compile(re.escape(PUBLIC_API_URL) + r"/r/[A-Za-z0-9_\-.]+")
 
 
-def emailed_link(world: World) -> str:
+def emailed_links(world: World) -> dict[str, str]:
+    """The tracked links of step 1's email: the cart's (both buttons), the product's."""
     world.post([load_event("cart_updated.json")])
     world.clock.advance(hours=3)
     world.fire("cart-1", 1)
-    raw: str = world.sent_messages()[-1].raw_data.replace("=\n", "").replace("=3D", "=")
-    links = set(LINK.findall(raw))
-    assert len(links) == 1, links
-    link: str = links.pop()
-    return link
+    text, html = parts(world)
+    (cart,) = set(LINK.findall(text))  # the plain text has the cart's link only
+    others = set(LINK.findall(html)) - {cart}
+    # The button near the top, the one after the cart, and the name of the item without a page.
+    assert html.count(cart) == 3
+    (product,) = others  # its image and its name
+    return {"cart": cart, "product": product}
+
+
+def parts(world: World) -> tuple[str, str]:
+    """The plain text and the HTML of the last email sent, decoded."""
+    message = email.message_from_string(world.sent_messages()[-1].raw_data, policy=email.policy.default)
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert text is not None and html is not None
+    return str(text.get_content()), str(html.get_content())
+
+
+def emailed_link(world: World) -> str:
+    return emailed_links(world)["cart"]
 
 
 def test_a_click_redirects_to_the_shops_cart_with_its_utm_and_is_noted(world: World) -> None:
@@ -78,4 +95,32 @@ def test_clicks_count_in_the_report(world: World) -> None:
     header, row = body["Body"].read().decode().splitlines()
     values = dict(zip(header.split(","), row.split(","), strict=True))
     assert values["clicked"] == "1" and values["post_click_conversion_rate"] == "1.0000"
+    assert (values["clicked_cart_link"], values["clicked_product_link"]) == ("1", "0")
     assert timedelta(0) < timedelta(minutes=float(values["minutes_to_recovery_mean"]))
+
+
+def test_a_products_image_and_name_open_its_page_through_the_redirect_and_count_apart(world: World) -> None:
+    links = emailed_links(world)
+    _, html = parts(world)
+    assert "https://atelier-test.example/p/pull" not in html, "never a bare product link"
+    assert html.count(links["product"]) == 2
+    response = world.click(links["product"])
+    assert response["statusCode"] == 302
+    assert response["headers"]["Location"] == "https://atelier-test.example/p/pull"
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.reminder(1) is not None
+    feedback = cart.reminder(1).feedback  # type: ignore[union-attr]
+    assert "click_product" in feedback and "click_cart" not in feedback and "click" in feedback
+
+
+def test_a_product_gone_from_the_cart_opens_the_cart(world: World) -> None:
+    links = emailed_links(world)
+    changed = {
+        **load_event("cart_updated.json"),
+        "id": "evt-cart-2",
+        "occurred_at": world.clock().isoformat(),
+    }
+    changed["items"] = changed["items"][1:]  # the pull is no longer in the cart
+    world.post([changed])
+    response = world.click(links["product"])
+    assert response["headers"]["Location"] == "https://atelier-test.example/cart/cart-1?utm_source=relance"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator
 
 from relance.core.cart.events import TimeZoneName
 from relance.core.language import Language
@@ -38,6 +38,28 @@ class ContentBlock(BaseModel):
     text: ShortText
 
 
+class Brand(BaseModel):
+    """The shop's logo and colour in its emails (docs/emails.md#brand)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    logo_url: HttpUrl | None = Field(default=None, description="an https:// image, shown at logo_width")
+    logo_width: int = Field(default=160, ge=40, le=552, description="px, as shown (desktop)")
+    logo_height: int = Field(
+        default=48, ge=16, le=300, description="px, as shown: reserved while images are off"
+    )
+    colour: str | None = Field(
+        default=None, pattern=r"^#[0-9a-fA-F]{6}$", description="#rrggbb; buttons and the shop's name"
+    )
+
+    @field_validator("logo_url")
+    @classmethod
+    def _https(cls, url: HttpUrl | None) -> HttpUrl | None:
+        if url is not None and url.scheme != "https":
+            raise ValueError("must be an https:// URL (mail clients block other images)")
+        return url
+
+
 SHOP_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,39}$"
 
 
@@ -56,3 +78,4 @@ class Shop(BaseModel):
     policy: ShopPolicy = ShopPolicy()
     reassurance: dict[Language, Reassurance] = {}
     blocks: tuple[ContentBlock, ...] = Field(default=(), max_length=20)
+    brand: Brand = Brand()

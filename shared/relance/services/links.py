@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
-from relance.core.cart.feedback import record_click, record_feedback
+from relance.core.cart.feedback import LinkKind, record_click, record_feedback
 from relance.core.cart.state import Cart
 from relance.core.email.context import EmailLinks
+from relance.core.email.i18n import language_of
 from relance.core.language import Language
 from relance.core.security.tokens import (
     InvalidToken,
@@ -43,7 +44,16 @@ def email_links(adapters: Adapters, cart: Cart, step: int) -> EmailLinks:
     digest = contact_digest(cart.shop_id, str(cart.customer.email))
     click = make_token(key, click_claims(cart.shop_id, cart.cart_id, step, now))
     unsubscribe = make_token(key, unsubscribe_claims(cart.shop_id, cart.cart_id, step, digest, now))
-    return EmailLinks(cart=f"{base}/r/{click}", unsubscribe=f"{base}/u/{unsubscribe}")
+
+    def tracked(target: str) -> str:
+        return f"{base}/r/{make_token(key, click_claims(cart.shop_id, cart.cart_id, step, now, target))}"
+
+    return EmailLinks(
+        cart=f"{base}/r/{click}",
+        unsubscribe=f"{base}/u/{unsubscribe}",
+        products={item.sku: tracked(f"item:{item.sku}") for item in cart.items if item.product_url},
+        faq=tracked("faq"),
+    )
 
 
 def _claims(adapters: Adapters, token: str, kind: str) -> LinkClaims:
@@ -61,11 +71,33 @@ def follow(adapters: Adapters, token: str) -> str:
     if cart is None or cart.restore_url is None:
         raise LinkGone(claims.cart_id)
     retention = retention_days(adapters, claims.shop_id)
+    link: LinkKind = (
+        "cart" if not claims.target else "product" if claims.target.startswith("item:") else "other"
+    )
     with suppress(ConcurrentUpdate):  # after repeated conflicts the click goes unnoted, never the customer
         update_cart(
-            adapters, claims.shop_id, claims.cart_id, lambda c: record_click(c, claims.step, now), retention
+            adapters,
+            claims.shop_id,
+            claims.cart_id,
+            lambda c: record_click(c, claims.step, now, link),
+            retention,
         )
-    return cart.restore_url
+    return _destination(adapters, cart, claims.target) or cart.restore_url
+
+
+def _destination(adapters: Adapters, cart: Cart, target: str) -> str | None:
+    """Where a link other than the cart's goes, from what Relance stores: a product's page
+    from the cart (a product no longer in it opens the cart), the FAQ from the shop's texts.
+    The token only names the link, never a URL."""
+    if target.startswith("item:"):
+        sku = target.removeprefix("item:")
+        item = next((i for i in cart.items if i.sku == sku), None)
+        return str(item.product_url) if item is not None and item.product_url else None
+    if target == "faq":
+        shop = adapters.shops.get(cart.shop_id)
+        texts = shop.reassurance.get(language_of(cart.customer.locale, shop.language)) if shop else None
+        return str(texts.faq_url) if texts is not None and texts.faq_url else None
+    return None
 
 
 @dataclass(frozen=True)

@@ -44,16 +44,22 @@ def _with_feedback(cart: Cart, step: int, feedback: dict[str, datetime]) -> Cart
     return cart.model_copy(update={"reminders": reminders})
 
 
-def record_click(cart: Cart, step: int, at: datetime) -> Cart | None:
-    """Note a click on ``step``'s link: the first click is kept, and the last one too."""
+LinkKind = Literal["cart", "product", "other"]
+
+
+def record_click(cart: Cart, step: int, at: datetime, link: LinkKind = "cart") -> Cart | None:
+    """Note a click on one of ``step``'s links: the first click is kept (any link, and per kind
+    of link: ``click_cart``, ``click_product``, ``click_other``), and the last one too."""
     reminder = cart.reminder(step)
     if reminder is None:
         return None
     first = reminder.feedback.get("click")
+    first_of_kind = reminder.feedback.get(f"click_{link}")
     last = reminder.feedback.get("last_click")
     feedback = {
         **reminder.feedback,
         "click": at if first is None else min(first, at),
+        f"click_{link}": at if first_of_kind is None else min(first_of_kind, at),
         "last_click": at if last is None else max(last, at),
     }
     if feedback == reminder.feedback:

@@ -8,7 +8,8 @@ words; high carts get the reassurance in every step. docs/emails.md lists every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
@@ -19,6 +20,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_percent
 
 from relance.core.cart.state import Cart
+from relance.core.email.brand import brand_colours
 from relance.core.email.i18n import REASSURANCE_TOPICS, STRINGS, formatting_locale, language_of, typeset
 from relance.core.email.placeholders import fill, problem
 from relance.core.language import Language
@@ -36,6 +38,10 @@ LineKind = Literal["subject", "preheader"]
 class EmailLinks:
     cart: str
     unsubscribe: str
+    products: Mapping[str, str] = field(default_factory=dict)
+    """SKU -> the tracked link of its product page (items with a ``product_url``)."""
+    faq: str | None = None
+    """The tracked link of the shop's questions page (when its texts give one)."""
 
 
 def job_of(step: int, steps: int) -> Job:
@@ -111,8 +117,18 @@ def email_context(
         for topic in REASSURANCE_TOPICS
         if texts and getattr(texts, topic)
     ]
+    colours = brand_colours(shop.brand.colour)
     return {
         "lang": language,
+        "headline": words[f"headline_{job}"],
+        "brand": {
+            "colour": colours.button,
+            "text_colour": colours.button_text,
+            "name_colour": colours.name,
+            "logo_url": str(shop.brand.logo_url) if shop.brand.logo_url else None,
+            "logo_width": shop.brand.logo_width,
+            "logo_height": shop.brand.logo_height,
+        },
         "w": MappingProxyType(words),  # the shared module-level strings: read-only
         "step": step,
         "job": job,
@@ -131,6 +147,7 @@ def email_context(
                 "item": item,
                 "line_total": money(item.unit_price * item.quantity),
                 "unit": money(item.unit_price),
+                "link": links.products.get(item.sku, links.cart),
             }
             for item in cart.items
         ],
@@ -139,7 +156,7 @@ def email_context(
         "unsubscribe_url": links.unsubscribe,
         "show_reassurance": bool(reassurance) and (job == "reassurance" or high),
         "reassurance": reassurance,
-        "faq_url": str(texts.faq_url) if texts and texts.faq_url else None,
+        "faq_url": (links.faq or str(texts.faq_url)) if texts and texts.faq_url else None,
         "blocks": [typeset(block, language) for block in _blocks(shop, cart, language)],
         "incentive": _incentive_text(cart, language, money, regional) if job == "decision" else None,
         "kept_until": kept_until,

@@ -12,6 +12,9 @@ from relance.core.language import Language
 # ``_returning`` variants are the more direct wording for customers who already bought.
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
+        "headline_reminder": "Vos articles vous attendent",
+        "headline_reassurance": "Commander en toute confiance",
+        "headline_decision": "Dernier rappel pour votre panier",
         "greeting": "Bonjour,",
         "greeting_named": "Bonjour {name},",
         "subject_reminder": "Votre panier vous attend chez {shop}",
@@ -49,6 +52,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "colon": "\u00a0:",
     },
     "en": {
+        "headline_reminder": "Your items are waiting",
+        "headline_reassurance": "Order with confidence",
+        "headline_decision": "Last reminder about your cart",
         "greeting": "Hello,",
         "greeting_named": "Hello {name},",
         "subject_reminder": "Your cart is waiting at {shop}",

@@ -19,11 +19,26 @@ from relance.core.reporting.incrementality import Group, lift_columns
 from relance.core.sequence.policy import ShopPolicy
 
 RATE = Decimal("0.0001")
-ENGAGEMENT = ("delivery", "open", "click", "bounce", "complaint", "unsubscribe")
-# Column of each kind of feedback: how many emails were delivered, opened...
-COUNTED_AS = dict(
-    zip(ENGAGEMENT, ("delivered", "opened", "clicked", "bounced", "complained", "unsubscribed"), strict=True)
+ENGAGEMENT = (
+    "delivery",
+    "open",
+    "click",
+    "click_cart",
+    "click_product",
+    "bounce",
+    "complaint",
+    "unsubscribe",
 )
+# Column of each kind of feedback: how many emails were delivered, opened, clicked (any link,
+# the cart's buttons, a product's image or name)...
+COUNTED_AS = dict(
+    zip(
+        ENGAGEMENT,
+        ("delivered", "opened", "clicked", "clicked_cart_link", "clicked_product_link", "bounced",
+         "complained", "unsubscribed"),
+        strict=True,
+    )
+)  # fmt: skip
 STEP_COLUMNS = (
     "shop_id", "cohort_date", "currency", "step", "variant", "sent", *COUNTED_AS.values(),
     "recovered_orders", "recovered_revenue",

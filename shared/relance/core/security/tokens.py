@@ -40,6 +40,10 @@ class LinkClaims:
     expires_at: int
     contact: str = ""
     """For unsubscribe links: the hash that keys the customer, never the address itself."""
+    target: str = ""
+    """For a click: which link of the email (``""`` the cart, ``item:<sku>`` a product's page,
+    ``faq`` the shop's questions page). The destination is looked up in the stored cart and
+    the shop's settings, never carried by the token: no open redirect."""
 
 
 def _b64(raw: bytes) -> str:
@@ -66,6 +70,8 @@ def make_token(key: bytes, claims: LinkClaims) -> str:
     }
     if claims.contact:
         payload["h"] = claims.contact
+    if claims.target:
+        payload["t"] = claims.target
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     return f"{body}.{_b64(_mac(key, body))}"
 
@@ -82,6 +88,7 @@ def read_token(key: bytes, token: str, now: datetime) -> LinkClaims:
             int(payload["n"]),
             int(payload["x"]),
             str(payload.get("h", "")),
+            str(payload.get("t", "")),
         )
     except (ValueError, KeyError, TypeError):
         raise InvalidToken from None
@@ -90,8 +97,10 @@ def read_token(key: bytes, token: str, now: datetime) -> LinkClaims:
     return claims
 
 
-def click_claims(shop_id: str, cart_id: str, step: int, now: datetime) -> LinkClaims:
-    return LinkClaims("click", shop_id, cart_id, step, int((now + CLICK_LINK_LIFETIME).timestamp()))
+def click_claims(shop_id: str, cart_id: str, step: int, now: datetime, target: str = "") -> LinkClaims:
+    """A link of step ``step``'s email: the cart's, or another ``target`` (:class:`LinkClaims`)."""
+    expires = int((now + CLICK_LINK_LIFETIME).timestamp())
+    return LinkClaims("click", shop_id, cart_id, step, expires, target=target)
 
 
 def unsubscribe_claims(shop_id: str, cart_id: str, step: int, contact: str, now: datetime) -> LinkClaims:
