@@ -35,7 +35,8 @@ def test_every_route_is_in_the_document_with_its_answers() -> None:
     assert set(OPERATIONS) == {
         ("POST", "/v1/events"), ("GET", "/v1/policy"), ("PUT", "/v1/policy"), ("PUT", "/v1/texts"),
         ("PUT", "/v1/templates"), ("POST", "/v1/erase"), ("GET", "/r/{token}"), ("GET", "/u/{token}"),
-        ("POST", "/u/{token}"), ("GET", "/v1/connectors"), ("PUT", "/v1/connectors/{platform}"),
+        ("POST", "/u/{token}"), ("PUT", "/v1/brand"), ("GET", "/v1/connectors"),
+        ("PUT", "/v1/connectors/{platform}"),
         ("POST", "/v1/webhooks/shopify/{shop_id}"), ("POST", "/v1/webhooks/woocommerce/{shop_id}"),
     }  # fmt: skip
     events = openapi_document()["paths"]["/v1/events"]["post"]

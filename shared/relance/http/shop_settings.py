@@ -1,6 +1,6 @@
 """Signed routes through which a shop reads and changes its settings, and erases a customer.
 
-``GET|PUT /v1/policy``, ``PUT /v1/texts``, ``PUT /v1/templates``: a change is validated
+``GET|PUT /v1/policy``, ``PUT /v1/texts``, ``PUT /v1/brand``, ``PUT /v1/templates``: a change is validated
 whole; an invalid one gets 422 naming each field and the stored settings stay as they were.
 ``POST /v1/erase``: a customer's erasure request, passed on by the shop.
 """
@@ -16,11 +16,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from relance.core.sequence.policy import ShopPolicy
+from relance.core.shop import Brand
 from relance.http.auth import SIGNED, signed, signed_shop
 from relance.http.errors import SIGNED_ROUTE_ANSWERS, Invalid, documented
 from relance.http.responses import json_response
 from relance.services.erase import erase_customer
-from relance.services.settings import ShopTexts, set_policy, set_texts
+from relance.services.settings import ShopTexts, set_brand, set_policy, set_texts
 from relance.services.templates import upload_templates
 from relance.wiring import adapters
 
@@ -54,6 +55,32 @@ def put_texts(texts: Annotated[ShopTexts, Body()]) -> Response[str]:
     """Replace the shop's reassurance texts and content blocks (docs/emails.md)."""
     stored = set_texts(adapters(), signed_shop(router), texts)
     return json_response(200, stored.model_dump(mode="json"))
+
+
+class BrandAnswer(BaseModel):
+    brand: Brand
+    button_colour: str
+    button_text_colour: str = Field(description="white or black, whichever contrasts more")
+    button_contrast: float = Field(description="at least 4.5 (WCAG AA)")
+    name_colour: str = Field(description="the shop's name in the header")
+    notes: list[str] = Field(description="what fell back to keep 4.5:1, and why")
+
+
+@router.put(
+    "/v1/brand", middlewares=[signed()], security=SIGNED, responses=_answers("the brand stored", BrandAnswer)
+)
+def put_brand(brand: Annotated[Brand, Body()]) -> Response[str]:
+    """Replace the shop's logo and colour in its emails (docs/emails.md#brand)."""
+    colours = set_brand(adapters(), signed_shop(router), brand)
+    answer = BrandAnswer(
+        brand=brand,
+        button_colour=colours.button,
+        button_text_colour=colours.button_text,
+        button_contrast=colours.button_contrast,
+        name_colour=colours.name,
+        notes=list(colours.notes),
+    )
+    return json_response(200, answer.model_dump(mode="json"))
 
 
 class ErasureRequest(BaseModel):
