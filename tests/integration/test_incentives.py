@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from html import unescape
 from typing import cast
+from urllib.parse import quote
 
 import pytest
 from boto3.dynamodb.conditions import Key
@@ -91,3 +92,29 @@ def test_a_code_already_handed_out_cannot_be_uploaded_again(world: World) -> Non
     world.adapters.codes.upload("atelier-test", ["ONCE-1"])
     assert world.adapters.codes.take("atelier-test", "cart-1", T0) == "ONCE-1"
     assert world.adapters.codes.upload("atelier-test", ["ONCE-1", "ONCE-2"]) == (1, ["ONCE-1"])
+
+
+def test_the_last_emails_cart_link_applies_the_code_where_the_shop_gives_a_link_for_it(world: World) -> None:
+    apply_link = "https://atelier-test.example/discount/{code}?redirect={path}"
+    incentive = POOL.incentive.model_copy(update={"apply_link": apply_link})
+    world.adapters.shops.put(
+        world.shop.model_copy(update={"policy": POOL.model_copy(update={"incentive": incentive})})
+    )
+    world.adapters.codes.upload("atelier-test", ["MERCI-A"])
+    last = run_sequence(world, "cart-1", 0)[-1]
+    link = next(word for word in last.split() if "/r/" in word)
+    location = world.click(link)["headers"]["Location"]
+    cart = world.adapters.carts.get("atelier-test", "cart-1")
+    assert cart is not None and cart.restore_url is not None
+    assert location == "https://atelier-test.example/discount/MERCI-A?redirect=" + quote(
+        cart.restore_url.removeprefix("https://atelier-test.example"), safe=""
+    )
+
+
+@pytest.mark.parametrize(
+    "apply_link",
+    ["http://shop.example/discount/{code}", "https://shop.example/cart", "https://shop.example/d/{coupon}"],
+)
+def test_a_link_that_cannot_apply_a_code_is_refused(apply_link: str) -> None:
+    with pytest.raises(ValueError, match=r"incentive\.apply_link"):
+        ShopPolicy.model_validate({"incentive": {"apply_link": apply_link}})

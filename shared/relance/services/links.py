@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
@@ -13,6 +14,7 @@ from relance.core.cart.feedback import LinkKind, record_click, record_feedback
 from relance.core.cart.state import Cart
 from relance.core.email.context import EmailLinks
 from relance.core.email.i18n import language_of
+from relance.core.email.placeholders import fill
 from relance.core.language import Language
 from relance.core.security.tokens import (
     InvalidToken,
@@ -82,7 +84,25 @@ def follow(adapters: Adapters, token: str) -> str:
             lambda c: record_click(c, claims.step, now, link),
             retention,
         )
-    return _destination(adapters, cart, claims.target) or cart.restore_url
+    return _destination(adapters, cart, claims.target) or _cart_page(adapters, cart)
+
+
+def _cart_page(adapters: Adapters, cart: Cart) -> str:
+    """The cart; with the code applied when the cart was given one and the shop has a link that
+    applies codes (Shopify's ``/discount/{code}?redirect=...``)."""
+    restore = str(cart.restore_url)
+    shop = adapters.shops.get(cart.shop_id) if cart.incentive is not None else None
+    pattern = shop.policy.incentive.apply_link if shop is not None else None
+    if cart.incentive is None or not pattern:
+        return restore
+    parts = urlsplit(restore)
+    path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    values = {
+        "code": quote(cart.incentive.code, safe=""),
+        "path": quote(path, safe=""),
+        "url": quote(restore, safe=""),
+    }
+    return fill(pattern, values)
 
 
 def _destination(adapters: Adapters, cart: Cart, target: str) -> str | None:

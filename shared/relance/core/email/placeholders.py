@@ -28,10 +28,8 @@ def fill(pattern: str, values: Mapping[str, str | None]) -> str:
         token, name, fallback = match.group(0), match.group(1), match.group(2)
         if token in ("{{", "}}"):
             return token[0]
-        if name is None or name.strip() not in FIELDS:
-            raise PlaceholderError(
-                f"unknown placeholder {token!r}: use {', '.join(f'{{{f}}}' for f in FIELDS)}"
-            )
+        if name is None or (name.strip() not in FIELDS and name.strip() not in values):
+            raise PlaceholderError(f"unknown placeholder {token!r}")
         value = values.get(name.strip()) or (fallback or "").strip()
         emptied = emptied or not value
         return value
@@ -64,6 +62,6 @@ def problem(pattern: str, fields: tuple[str, ...] = FIELDS) -> str | None:
         if name.strip() not in fields:
             allowed = ", ".join(f"{{{f}}}" for f in fields)
             return f"only {allowed} may appear in braces (with an optional fallback: {{first_name|...}})"
-    if not fill(pattern, {}).strip():
+    if not fill(pattern, dict.fromkeys(fields)).strip():
         return "would be empty for a customer whose first name is unknown: add a fallback, {first_name|...}"
     return None

@@ -73,6 +73,14 @@ class Incentive(_Part):
         decimal_places=2,
         description="percent off, amount off, or the average shipping cost paid for a free delivery",
     )
+    apply_link: str | None = Field(
+        default=None,
+        max_length=300,
+        description="where the last email's cart link goes when it carries a code, the code applied: "
+        "{code}, and the cart as {path} (its path and query) or {url}; Shopify: "
+        "https://your-shop.example/discount/{code}?redirect={path}",
+        examples=["https://maison-lumiere.example/discount/{code}?redirect={path}"],
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Incentive:
@@ -84,6 +92,11 @@ class Incentive(_Part):
             raise ValueError("incentive.value: a percentage between 0 and 50")
         if self.kind == "amount" and self.value <= 0:
             raise ValueError("incentive.value: the amount off must be positive")
+        if self.apply_link is not None:
+            found = problem(self.apply_link, ("code", "path", "url"))
+            if found or not self.apply_link.startswith("https://") or "{code" not in self.apply_link:
+                reason = found or "an https:// URL with {code} in it"
+                raise ValueError(f"incentive.apply_link: {reason}")
         if self.enabled and (not self.customers or not self.cart_values):
             raise ValueError("incentive: name at least one customer segment and one cart value segment")
         return self
