@@ -309,3 +309,20 @@ def test_a_checkout_updated_again_writes_its_cart_once_not_its_announcements_aga
     woo(world, "order.updated", pending_woocommerce_order(status="failed", date_modified_gmt=modified), "d-2")
     woo_cart = world.adapters.carts.get("atelier-test", "wc-727")
     assert woo_cart is not None and woo_cart.version == 3  # cart + checkout, then the cart alone
+
+
+def test_a_shop_erasure_that_outlasts_its_budget_answers_503_and_the_resend_finishes_it(
+    world: BaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relance.services import privacy
+
+    connect(world)
+    shopify(world, "checkouts/create", checkout(), "w-1")
+    monkeypatch.setattr(privacy, "ERASE_SHOP_BUDGET_SECONDS", -1.0)  # out of time at once
+    status, body = shopify(world, "shop/redact", sample("shopify/shop_redact"), "w-2")
+    assert status == 503 and body["error"] == "unavailable"
+    assert world.adapters.carts.get("atelier-test", TOKEN) is not None
+    monkeypatch.setattr(privacy, "ERASE_SHOP_BUDGET_SECONDS", 20.0)
+    status, body = shopify(world, "shop/redact", sample("shopify/shop_redact"), "w-2")  # Shopify resends
+    assert (status, body["detail"]) == (200, {"carts_erased": 1})
+    assert world.adapters.carts.get("atelier-test", TOKEN) is None
