@@ -1,7 +1,7 @@
 """Every AWS call of five cart lifecycles, failed once with each fault: the promises hold.
 
 For each lifecycle the suite runs it once cleanly to list its AWS calls, then once per
-(call, fault) with that call failing, letting the platform retry as AWS does
+(call, fault) with that call failing (the faults the code can tell apart: :func:`faults_for`), letting the platform retry as AWS does
 (tests/faults/platform.py). After every run: no email after an order, an erasure or a bounce;
 at most one email per step; the three-email sequence completes, or its failure sits in a
 dead-letter queue (which alarms). ``python -m tests.faults.matrix`` prints the matrix
@@ -42,14 +42,32 @@ def replay(world: World, lifecycle: str, fail_at: int | None, fault: str = "") -
     return run, calls
 
 
+READS = ("Get", "Query", "Scan", "List", "Describe", "BatchGet")
+
+
+def faults_for(call: str, every: bool) -> tuple[str, ...]:
+    """The faults worth injecting at ``call``. Outside the SES sender, the code tells no fault
+    from another but by its class (test_the_code_tells_faults_apart_only_where_the_suite_looks):
+    ``throttle`` and ``5xx`` are both a ClientError, ``timeout`` and ``lost_reply`` both a
+    BotoCoreError, and a read that took effect changed nothing. So a read gets a ClientError
+    and a timeout, a write those and a lost reply, SES every fault. ``every`` (the matrix
+    script): every fault everywhere."""
+    if every or call.startswith("sesv2."):
+        return FAULTS
+    if call.split(".", 1)[1].startswith(READS):
+        return ("throttle", "timeout")
+    return ("throttle", "timeout", "lost_reply")
+
+
 def outcomes(world: World, lifecycle: str) -> list[tuple[str, str, str, list[str]]]:
     from tests.conftest import T0
 
     world.clock.now = T0
     _, clean = replay(world, lifecycle, None)
+    every = bool(os.environ.get("RELANCE_FAULT_MATRIX"))
     rows = []
     for index in range(0, len(clean.seen), STRIDE):
-        for fault in FAULTS:
+        for fault in faults_for(clean.seen[index], every):
             world.clock.now = T0
             run, calls = replay(world, lifecycle, index, fault)
             if calls.injected is None:
@@ -78,3 +96,21 @@ def test_print_matrix(world: World, lifecycle: str) -> None:
     MATRIX[lifecycle] = rows
     if len(MATRIX) == len(LIFECYCLES):
         print("\n" + summarize(MATRIX))
+
+
+def test_the_code_tells_faults_apart_only_where_the_suite_looks() -> None:
+    """What lets the suite inject fewer faults outside SES: no code but the SES sender names
+    a botocore fault class or an error code of throttling or a 5xx. Should that change, this
+    fails, and faults_for must inject every fault again."""
+    import re
+    from pathlib import Path
+
+    names = re.compile(
+        r"ReadTimeoutError|ConnectTimeoutError|EndpointConnectionError|ProvisionedThroughput|"
+        r"ThrottlingException|TooManyRequests|InternalServerError|RequestLimitExceeded"
+    )
+    layer = Path(__file__).resolve().parents[2] / "shared" / "relance"
+    naming = sorted(
+        str(path.relative_to(layer)) for path in layer.rglob("*.py") if names.search(path.read_text())
+    )
+    assert naming == ["adapters/mailer.py"], naming
