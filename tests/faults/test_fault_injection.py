@@ -1,11 +1,11 @@
 """Every AWS call of five cart lifecycles, failed once with each fault: the promises hold.
 
 For each lifecycle the suite runs it once cleanly to list its AWS calls, then once per
-(call, fault) with that call failing (the faults the code can tell apart: :func:`faults_for`), letting the platform retry as AWS does
-(tests/faults/platform.py). After every run: no email after an order, an erasure or a bounce;
-at most one email per step; the three-email sequence completes, or its failure sits in a
-dead-letter queue (which alarms). ``python -m tests.faults.matrix`` prints the matrix
-recorded in docs/architecture.md#faults.
+(call, fault) with that call failing (the faults the code can tell apart: :func:`faults_for`),
+letting the platform retry as AWS does (tests/faults/platform.py). After every run: no email
+after an order, an erasure or a bounce; at most one email per step; the three-email sequence
+completes, or its failure sits in a dead-letter queue (which alarms). ``python -m
+tests.faults.matrix`` prints the matrix recorded in docs/architecture.md#faults.
 """
 
 from __future__ import annotations
