@@ -26,7 +26,7 @@ from relance.core.security.tokens import (
 )
 from relance.core.shop import Shop
 from relance.ports import Adapters
-from relance.services.retry import retention_days, retention_of, update_cart
+from relance.services.retry import retention_of, update_cart
 
 
 class LinkGone(Exception):
@@ -72,7 +72,8 @@ def follow(adapters: Adapters, token: str) -> str:
     cart = adapters.carts.get(claims.shop_id, claims.cart_id)
     if cart is None or cart.restore_url is None:
         raise LinkGone(claims.cart_id)
-    retention = retention_days(adapters, claims.shop_id)
+    shop = adapters.shops.get(claims.shop_id)  # read once: the retention, the FAQ, the code link
+    retention = retention_of(shop)
     link: LinkKind = (
         "cart" if not claims.target else "product" if claims.target.startswith("item:") else "other"
     )
@@ -84,14 +85,13 @@ def follow(adapters: Adapters, token: str) -> str:
             lambda c: record_click(c, claims.step, now, link),
             retention,
         )
-    return _destination(adapters, cart, claims.target) or _cart_page(adapters, cart)
+    return _destination(shop, cart, claims.target) or _cart_page(shop, cart)
 
 
-def _cart_page(adapters: Adapters, cart: Cart) -> str:
+def _cart_page(shop: Shop | None, cart: Cart) -> str:
     """The cart; with the code applied when the cart was given one and the shop has a link that
     applies codes (Shopify's ``/discount/{code}?redirect=...``)."""
     restore = str(cart.restore_url)
-    shop = adapters.shops.get(cart.shop_id) if cart.incentive is not None else None
     pattern = shop.policy.incentive.apply_link if shop is not None else None
     if cart.incentive is None or not pattern:
         return restore
@@ -105,7 +105,7 @@ def _cart_page(adapters: Adapters, cart: Cart) -> str:
     return fill(pattern, values)
 
 
-def _destination(adapters: Adapters, cart: Cart, target: str) -> str | None:
+def _destination(shop: Shop | None, cart: Cart, target: str) -> str | None:
     """Where a link other than the cart's goes, from what Relance stores: a product's page
     from the cart (a product no longer in it opens the cart), the FAQ from the shop's texts.
     The token only names the link, never a URL."""
@@ -114,7 +114,6 @@ def _destination(adapters: Adapters, cart: Cart, target: str) -> str | None:
         item = next((i for i in cart.items if i.sku == sku), None)
         return str(item.product_url) if item is not None and item.product_url else None
     if target == "faq":
-        shop = adapters.shops.get(cart.shop_id)
         texts = shop.reassurance.get(language_of(cart.customer.locale, shop.language)) if shop else None
         return str(texts.faq_url) if texts is not None and texts.faq_url else None
     return None
