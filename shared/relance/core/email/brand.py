@@ -39,14 +39,12 @@ class BrandColours:
 
 
 def brand_colours(colour: str | None) -> BrandColours:
-    """The button in the brand colour with white or black text, whichever contrasts more (one
-    of them always reaches 4.5:1); the name in the brand colour when it reaches 4.5:1 on white."""
+    """The button in the brand colour with white or black text, whichever contrasts more: for
+    any colour one of them reaches 4.58:1 at least (where both are equal), so the button never
+    falls back. The name is in the brand colour when that reaches 4.5:1 on white."""
     button = (colour or DEFAULT_COLOUR).lower()
     text = max((WHITE, BLACK), key=lambda candidate: contrast(button, candidate))
     notes: list[str] = []
-    if contrast(button, text) < AA_CONTRAST:  # cannot happen for #rrggbb; kept as the rule
-        notes.append(f"button: {button} reaches {contrast(button, text):.1f}:1 at best, default used")
-        button, text = DEFAULT_COLOUR, WHITE
     on_white = contrast(button, WHITE)
     name = button if on_white >= AA_CONTRAST else TEXT_COLOUR
     if name != button:

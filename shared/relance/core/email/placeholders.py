@@ -19,8 +19,9 @@ class PlaceholderError(ValueError):
 
 
 def fill(pattern: str, values: Mapping[str, str | None]) -> str:
-    """``pattern`` with each placeholder replaced by its value, else its fallback, else nothing;
-    what an empty value leaves behind (a leading comma, doubled spaces) is tidied away."""
+    """``pattern`` with each placeholder replaced by its value, else its fallback, else nothing
+    (``values`` names every placeholder the pattern may use); what an empty value leaves
+    behind (a leading comma, doubled spaces) is tidied away."""
     emptied = False
 
     def replace(match: re.Match[str]) -> str:
@@ -28,7 +29,7 @@ def fill(pattern: str, values: Mapping[str, str | None]) -> str:
         token, name, fallback = match.group(0), match.group(1), match.group(2)
         if token in ("{{", "}}"):
             return token[0]
-        if name is None or (name.strip() not in FIELDS and name.strip() not in values):
+        if name is None or name.strip() not in values:
             raise PlaceholderError(f"unknown placeholder {token!r}")
         value = values.get(name.strip()) or (fallback or "").strip()
         emptied = emptied or not value

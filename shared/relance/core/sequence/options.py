@@ -132,8 +132,3 @@ class Variant(_Part):
 
 SUBJECT_FIELDS = ("shop", "first_name")
 PREHEADER_FIELDS = ("shop", "first_name", "code")
-
-
-def subject_problem(subject: str) -> str | None:
-    """Why ``subject`` cannot be sent, or ``None`` (:func:`relance.core.email.placeholders.problem`)."""
-    return problem(subject, SUBJECT_FIELDS)
