@@ -28,6 +28,8 @@ from pydantic import (
 from relance.core.money import Amount
 
 EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
+LOCALE_PATTERN = r"^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$"
+MAX_CART_ITEMS = 200
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """Clock skew allowed between a shop and Relance; an event later than that is refused."""
 
@@ -89,7 +91,7 @@ class CustomerInfo(_Strict):
 
     email: EmailStr | None = None
     first_name: str | None = Field(default=None, max_length=100)
-    locale: str | None = Field(default=None, pattern=r"^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$")
+    locale: str | None = Field(default=None, pattern=LOCALE_PATTERN)
     time_zone: TimeZoneName | None = None
     orders_count: int | None = Field(default=None, ge=0, le=1_000_000)
     source: AcquisitionSource | None = None
@@ -133,7 +135,7 @@ class _CartEvent(_Strict):
 
 class CartUpdated(_CartEvent):
     type: Literal["cart_updated"]
-    items: list[CartItem] = Field(max_length=200)
+    items: list[CartItem] = Field(max_length=MAX_CART_ITEMS)
     currency: Currency
     restore_url: SecureUrl
     total: Money | None = Field(default=None, description="defaults to the sum of the items")

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, TypeAdapter, ValidationError
 
-from relance.core.cart.events import ShopEvent
+from relance.core.cart.events import LOCALE_PATTERN, MAX_CART_ITEMS, ShopEvent
 from relance.core.connectors import MalformedWebhook
 
-_LOCALE = re.compile(r"^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$")
+_LOCALE = re.compile(LOCALE_PATTERN)
 _events: TypeAdapter[ShopEvent] = TypeAdapter(ShopEvent)
 
 
@@ -32,10 +32,9 @@ def _utc_when_unzoned(value: Any) -> Any:
 def _first_lines(value: Any) -> Any:
     """A cart is shown by its first lines: a huge order is clipped, not refused (a refused
     webhook is resent for hours, then dropped by the platform)."""
-    return value[:MAX_LINES] if isinstance(value, list) else value
+    return value[:MAX_CART_ITEMS] if isinstance(value, list) else value
 
 
-MAX_LINES = 200
 Text = Annotated[str | None, BeforeValidator(_blank_is_absent)]
 Email = Annotated[EmailStr | None, BeforeValidator(_blank_is_absent)]
 UtcDatetime = Annotated[datetime, BeforeValidator(_utc_when_unzoned)]

@@ -38,6 +38,7 @@ CART_REASON = (
 )
 TOPICS = (*sorted(CHECKOUT_TOPICS), "checkouts/delete", "orders/create", *sorted(CART_TOPICS))
 PRIVACY_TOPICS = ("customers/redact", "shop/redact", "customers/data_request")
+NO_EMAIL = "no email address: Relance holds none"
 
 
 def read_webhook(topic: str, webhook_id: str, payload: object, now: datetime) -> Action:
@@ -55,14 +56,14 @@ def read_webhook(topic: str, webhook_id: str, payload: object, now: datetime) ->
         return Ignore(CART_REASON)
     if topic == "customers/redact":
         email = read(CustomerRedaction, payload).customer.email
-        return EraseCustomer(str(email)) if email else Ignore("no email address: Relance holds none")
+        return EraseCustomer(str(email)) if email else Ignore(NO_EMAIL)
     if topic == "shop/redact":
         return EraseShop()
     if topic == "customers/data_request":
         request = read(DataRequest, payload)
         email = request.customer.email
         if not email:
-            return Ignore("no email address: Relance holds none")
+            return Ignore(NO_EMAIL)
         return ExportCustomer(str(email), str(request.data_request.id))
     return Ignore("a topic Relance does not use (docs/connectors.md#shopify)")
 
