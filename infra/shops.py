@@ -29,6 +29,7 @@ from relance.core.connectors import PLATFORMS
 from relance.core.shop import Shop
 from relance.services.connectors import WebhookSecret, set_webhook_secret
 from relance.services.shops import register
+from relance.telemetry import Metric
 from relance.wiring import AwsAdapters
 
 
@@ -68,7 +69,7 @@ def no_events_alarm(cloudwatch: Any, prefix: str, shop_id: str, hours: int, topi
         AlarmName=name,
         AlarmDescription=f"No cart event accepted from shop {shop_id} for {hours} h: check its tracking.",
         Namespace="Relance",
-        MetricName="EventsAccepted",
+        MetricName=Metric.EVENTS_ACCEPTED.value,  # one of the per-shop few (relance.telemetry)
         Dimensions=[{"Name": "shop", "Value": shop_id}, {"Name": "service", "Value": "api"}],
         Statistic="Sum",
         Period=3600,

@@ -34,6 +34,9 @@ STACK_PARAMETERS = {
     "CertificateArn": "arn:aws:acm:eu-west-3:123456789012:certificate/relance-test",
 }
 PUBLIC_API_URL = f"https://{STACK_PARAMETERS['DomainName']}"
+# Every metric the suite's handlers publish is checked against the bound when it ends;
+# `published` reads what the functions print.
+pytest_plugins = ["tests.metric_bound", "tests.published"]
 
 
 def _fake_aws_environment() -> None:

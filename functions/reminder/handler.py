@@ -5,42 +5,52 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from relance.adapters.errors import MailRejected
 from relance.adapters.scheduler import TimerFired
 from relance.services.remind import run_step
+from relance.telemetry import Metric, about_shop, count
 from relance.wiring import adapters
 
 logger = Logger(service="reminder")
 metrics = Metrics(service="reminder")
+_BY_ACTION = {
+    "sent": Metric.REMINDERS_SENT,
+    "stopped": Metric.REMINDERS_STOPPED,
+    "held": Metric.REMINDERS_HELD_OUT,
+}
 
 
 @logger.inject_lambda_context(correlation_id_path="cart_id", clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     fired = TimerFired.model_validate(event)
-    metrics.add_dimension(name="shop", value=fired.shop_id)
+    about_shop(metrics, fired.shop_id)
+    logger.append_keys(shop=fired.shop_id)
     try:
         outcome = run_step(adapters(), fired.shop_id, fired.cart_id, fired.step)
     except MailRejected:
-        metrics.add_metric(name="SesErrors", unit=MetricUnit.Count, value=1)
+        count(metrics, Metric.SES_ERRORS)
         raise  # retried by Lambda, then kept in the dead-letter queue
-    metric = {"sent": "RemindersSent", "stopped": "RemindersStopped", "held": "RemindersHeldOut"}.get(
-        outcome.action, "RemindersDeferred"
-    )
-    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    count(metrics, _BY_ACTION.get(outcome.action, Metric.REMINDERS_DEFERRED))
+    if outcome.reason == "outcome_unknown":
+        count(metrics, Metric.REMINDERS_OUTCOME_UNKNOWN)
     if outcome.incentive:
-        metrics.add_metric(name="IncentivesGiven", unit=MetricUnit.Count, value=1)
+        count(metrics, Metric.INCENTIVES_GIVEN)
     if outcome.flagged:
-        metrics.add_metric(name="ManualCallsFlagged", unit=MetricUnit.Count, value=1)
+        count(metrics, Metric.MANUAL_CALLS_FLAGGED)
     if outcome.template_fallback:
-        metrics.add_metric(name="ShopTemplateFallbacks", unit=MetricUnit.Count, value=1)
-    # The detail, by step and reason: "Reminders.sent.step2", "Reminders.stopped.ordered"...
-    detail = f"step{outcome.step}" if outcome.action == "sent" else outcome.reason
-    metrics.add_metric(name=f"Reminders.{outcome.action}.{detail}", unit=MetricUnit.Count, value=1)
+        count(metrics, Metric.SHOP_TEMPLATE_FALLBACKS)
+    # The detail by step and reason is in this line, for Logs Insights (docs/operations.md).
     logger.info(
-        "reminder step done", extra={"step": outcome.step, "action": outcome.action, "reason": outcome.reason}
+        "reminder step done",
+        extra={
+            "step": outcome.step,
+            "action": outcome.action,
+            "reason": outcome.reason,
+            "variant": outcome.variant,
+            "incentive": outcome.incentive,
+        },
     )
     return {"action": outcome.action, "step": outcome.step, "reason": outcome.reason}

@@ -11,8 +11,10 @@ import pytest
 from relance.core.cart.batch import MAX_EVENTS_PER_REQUEST
 from relance.core.cart.state import Cart
 from relance.services.shops import register
+from relance.telemetry import Metric
 from tests.conftest import T0, World, demo_shop, load_event
 from tests.factories import cart_updated, item, order_placed
+from tests.published import Printed
 
 pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]
 
@@ -173,33 +175,38 @@ def test_a_suspended_shop_gets_403(world: World) -> None:
     assert stored(world) is None
 
 
-def test_metrics_are_emitted_per_shop_and_logs_never_show_an_address(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
-    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "DEBUG")
+def test_metrics_are_summed_over_shops_and_the_logs_name_the_shop(world: World, published: Printed) -> None:
     world.post([load_event("cart_updated.json")])
     world.clock.advance(hours=3)
     world.fire("cart-1", 1)
-    output = capsys.readouterr().out
-    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    metrics = [r for r in records if "_aws" in r]
-    api = next(r for r in metrics if r.get("service") == "api")
-    assert api["shop"] == "atelier-test"
-    assert api["EventsAccepted"] in (1.0, [1.0]) and api["TimersArmed"] in (1.0, [1.0])
-    assert api["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["shop", "service"]]
-    assert any(r.get("RemindersSent") in (1.0, [1.0]) for r in metrics)
-    assert any(r.get("Reminders.sent.step1") in (1.0, [1.0]) for r in metrics)
+    metrics, logs, output = published()
+    per_shop = [m for m in metrics if ["shop", "service"] in m["_aws"]["CloudWatchMetrics"][0]["Dimensions"]]
+    assert [(m["shop"], m["EventsAccepted"]) for m in per_shop] == [("atelier-test", [1.0])]
+    assert [m["Name"] for m in per_shop[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"]] == ["EventsAccepted"]
+    summed = [m for m in metrics if m not in per_shop]
+    assert {str(m["_aws"]["CloudWatchMetrics"][0]["Dimensions"]) for m in summed} == {"[['service']]"}
+    api = next(m for m in summed if m["service"] == "api")
+    assert api["shop"] == "atelier-test"  # a property of the line: searchable, never a series
+    assert api["EventsAccepted"] == [1.0] and api["TimersArmed"] == [1.0]
+    assert any(m.get("RemindersSent") == [1.0] and m["shop"] == "atelier-test" for m in summed)
+    applied = next(line for line in logs if line["message"] == "events applied")
+    assert (applied["shop"], applied["accepted"], applied["timers_armed"]) == ("atelier-test", 1, 1)
+    step = next(line for line in logs if line["message"] == "reminder step done")
+    assert (step["shop"], step["step"], step["action"]) == ("atelier-test", 1, "sent")
     assert "claire@example.fr" not in output
 
 
-def test_rejected_events_are_counted_by_the_field_at_fault(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_rejected_event_counts_under_one_name_and_its_fields_go_to_the_log(
+    world: World, published: Printed
 ) -> None:
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     good = load_event("cart_updated.json")
-    world.post([{**good, "id": "bad-1", "currency": "euro"}, {**good, "id": "bad-2", "currency": "francs"}])
-    records = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
-    api = next(r for r in records if "_aws" in r and r.get("service") == "api")
-    assert api["EventsRejected"] in (2.0, [2.0])
-    assert api["EventsRejected.currency"] == [1.0, 1.0]
+    odd = {f"odd_field_{n}": n for n in range(100)}  # once made 100 billed metrics, one per name
+    world.post([{**good, "id": "bad-1", "currency": "euro"}, {**good, "id": "bad-2", **odd}])
+    metrics, logs, _ = published()
+    api = next(m for m in metrics if m["service"] == "api" and "EventsRejected" in m)
+    assert api["EventsRejected"] == [2.0]
+    names = {n["Name"] for m in metrics for n in m["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+    assert names <= {metric.value for metric in Metric} and not any("odd" in name for name in names)
+    rejected = next(line for line in logs if line["message"] == "events rejected")
+    assert rejected["shop"] == "atelier-test" and rejected["rejected"] == 2
+    assert "events[0].currency" in rejected["fields"] and "events[1].odd_field_0" in rejected["fields"]

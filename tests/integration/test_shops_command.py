@@ -9,6 +9,7 @@ import pytest
 
 from infra.shops import main
 from relance.core.security.signing import signature
+from relance.telemetry import PER_SHOP, Metric
 from tests.conftest import World
 
 pytestmark = pytest.mark.integration
@@ -50,6 +51,7 @@ def test_create_sets_an_alarm_for_a_shop_that_stops_sending_events(
     name = json.loads(capsys.readouterr().out)["alarm"]
     (alarm,) = world.session.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"]
     assert alarm["MetricName"] == "EventsAccepted" and alarm["Namespace"] == "Relance"
+    assert Metric(alarm["MetricName"]) in PER_SHOP  # a series the api publishes with the shop
     assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {"shop": "la-boutique", "service": "api"}
     assert alarm["Period"] * alarm["EvaluationPeriods"] == 12 * 3600
     assert alarm["TreatMissingData"] == "breaching" and alarm["AlarmActions"] == [topic]

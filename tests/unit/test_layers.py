@@ -16,6 +16,7 @@ ALLOWED = {
     "relance.config": set(),
     "relance.ports": {"relance.core", "relance.config"},
     "relance.aws_clients": set(),
+    "relance.telemetry": set(),
     "relance.adapters": {"relance.core", "relance.ports", "relance.aws_clients", "relance.config"},
     "relance.services": {"relance.core", "relance.ports", "relance.adapters"},
     "relance.wiring": {"relance.adapters", "relance.ports", "relance.config", "relance.aws_clients"},
@@ -25,6 +26,7 @@ ALLOWED = {
         "relance.adapters",
         "relance.services",
         "relance.wiring",
+        "relance.telemetry",
     },
 }
 CORE_MAY_IMPORT = {"pydantic", "babel", "jinja2", "markupsafe", "css_inline", "zoneinfo"}

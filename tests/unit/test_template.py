@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from infra.local.stack import TEMPLATE, load_template
+from relance.telemetry import Metric
 
 pytestmark = pytest.mark.unit
 RESOURCES = load_template()["Resources"]
@@ -109,12 +110,21 @@ def test_alarms_watch_the_dead_letter_queue_errors_and_ses_reputation() -> None:
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
 
 
-def test_the_dashboard_shows_the_funnel_and_recovered_revenue() -> None:
+def test_the_dashboard_shows_the_funnel_summed_over_shops_and_revenue_per_shop_from_the_logs() -> None:
     import json
     import re
 
     (dashboard,) = of_type("AWS::CloudWatch::Dashboard").values()
     body = json.loads(re.sub(r"\$\{[^}]+\}", "x", dashboard["DashboardBody"]["Fn::Sub"]))
     text = json.dumps(body)
-    for metric in ("EventsAccepted", "TimersArmed", "RemindersSent", "Recoveries", "RecoveredRevenue"):
+    for metric in ("EventsAccepted", "TimersArmed", "RemindersSent", "Recoveries"):
         assert metric in text, metric
+    charted = [m for w in body["widgets"] for m in w["properties"].get("metrics", []) if m[0] == "Relance"]
+    assert charted and all(
+        Metric(m[1]) and m[2:4] in (["service", "api"], ["service", "reminder"]) for m in charted
+    )
+    (revenue,) = [w for w in body["widgets"] if w["type"] == "log"]
+    assert (
+        "'cart recovered'" in revenue["properties"]["query"]
+        and "by shop, currency" in revenue["properties"]["query"]
+    )

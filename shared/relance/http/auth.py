@@ -23,8 +23,9 @@ from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn,
 from relance.core.connectors import Platform
 from relance.core.security.signing import AuthError, verify, verify_webhook
 from relance.core.shop import SHOP_ID_PATTERN, Shop
-from relance.http.responses import metrics
+from relance.http.responses import logger, metrics
 from relance.ports import Adapters
+from relance.telemetry import about_shop
 from relance.wiring import adapters
 
 SHOP_HEADER = "x-relance-shop"
@@ -140,7 +141,8 @@ class Signed(BaseMiddlewareHandler[APIGatewayHttpResolver]):
         shop = self.verifier(adapters(), request)
         if shop.status != "active" and not self.allow_suspended:
             raise ShopSuspended(shop.shop_id)
-        metrics.add_dimension(name="shop", value=shop.shop_id)
+        about_shop(metrics, shop.shop_id)
+        logger.append_keys(shop=shop.shop_id)
         app.append_context(**{_SHOP_KEY: shop})
         return shop
 

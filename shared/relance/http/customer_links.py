@@ -10,11 +10,11 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from aws_lambda_powertools.metrics import MetricUnit
 
 from relance.http.pages import unsubscribe_confirm, unsubscribe_done
 from relance.http.responses import PRIVATE_HEADERS, html_response, metrics
 from relance.services.links import check_unsubscribe, follow, unsubscribe
+from relance.telemetry import Metric, about_shop, count
 from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
@@ -34,7 +34,7 @@ _DEAD_LINKS = {
 def follow_link(token: str) -> Response[str]:
     """A tracked cart link: note the click, send the customer to their cart."""
     target = follow(adapters(), token)
-    metrics.add_metric(name="LinkClicks", unit=MetricUnit.Count, value=1)
+    count(metrics, Metric.LINK_CLICKS)
     return Response(status_code=302, headers={"Location": target, **PRIVATE_HEADERS}, body="")
 
 
@@ -47,6 +47,6 @@ def unsubscribe_page(token: str) -> Response[str]:
 @router.post("/u/<token>", responses={200: _page("unsubscribed"), **_DEAD_LINKS})
 def unsubscribe_now(token: str) -> Response[str]:
     shop = unsubscribe(adapters(), token)
-    metrics.add_dimension(name="shop", value=shop.shop_id)
-    metrics.add_metric(name="Unsubscribes", unit=MetricUnit.Count, value=1)
+    about_shop(metrics, shop.shop_id)
+    count(metrics, Metric.UNSUBSCRIBES)
     return html_response(200, unsubscribe_done(shop.name, shop.language))

@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from relance.adapters.errors import ConcurrentUpdate, SecretStoreUnavailable
@@ -27,12 +25,12 @@ from relance.core.connectors import MalformedWebhook
 from relance.core.security.signing import AuthError
 from relance.core.security.tokens import ExpiredToken, InvalidToken
 from relance.http.auth import ShopSuspended, signer_of
-from relance.http.responses import json_response, metrics, page_response
+from relance.http.responses import json_response, logger, metrics, page_response
 from relance.services.links import LinkGone
 from relance.services.privacy import ErasureUnfinished
 from relance.services.templates import TemplateRejected
+from relance.telemetry import Metric, count
 
-logger = Logger(service="api")
 UNAUTHORIZED = "missing, unknown or invalid credentials (docs/api.md#authentication)"
 RETRY_AFTER_SECONDS = 5
 _LOCATIONS = ("body", "query", "path", "header", "cookie")
@@ -81,13 +79,13 @@ def request_field(location: Sequence[Any]) -> str:
 def refused(error: Exception) -> Response[str]:
     """The answer to a request whose credentials did not pass."""
     if isinstance(error, AuthError):
-        metrics.add_metric(name="RequestsUnauthorized", unit=MetricUnit.Count, value=1)
+        count(metrics, Metric.REQUESTS_UNAUTHORIZED)
         logger.info("request refused", extra={"auth_failure": error.reason})  # the detail stays here
         return json_response(401, {"error": "unauthorized", "reason": UNAUTHORIZED})
     if isinstance(error, ShopSuspended):
-        metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
+        count(metrics, Metric.REQUESTS_FORBIDDEN)
         return json_response(403, {"error": "forbidden", "reason": "this shop is suspended"})
-    metrics.add_metric(name="SecretStoreUnavailable", unit=MetricUnit.Count, value=1)
+    count(metrics, Metric.SECRET_STORE_UNAVAILABLE)
     body = {"error": "unavailable", "reason": "could not check the credentials now; retry shortly"}
     return json_response(503, body, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
@@ -128,14 +126,14 @@ def register(app: APIGatewayHttpResolver) -> None:
     def _conflict(_: ConcurrentUpdate) -> Response[str]:
         # Another request changed the same cart or settings meanwhile; retrying is safe (events
         # are idempotent, a settings request is whole).
-        metrics.add_metric(name="RequestsConflicting", unit=MetricUnit.Count, value=1)
+        count(metrics, Metric.REQUESTS_CONFLICTING)
         reason = "changed by another request meanwhile; send it again"
         return json_response(409, {"error": "conflict", "reason": reason})
 
     @app.exception_handler(MalformedWebhook)
     def _malformed_webhook(error: MalformedWebhook) -> Response[str]:
-        metrics.add_metric(name="RequestsRejected.invalid_request", unit=MetricUnit.Count, value=1)
         problems = [{"field": e.field or "body", "reason": e.reason} for e in error.errors]
+        _count_rejected("invalid_request", problems)
         return json_response(422, {"error": "invalid_request", "errors": problems})
 
     @app.exception_handler(ErasureUnfinished)
@@ -162,12 +160,20 @@ def invalid_request(errors: Sequence[Any]) -> Response[str]:
     """400 for a body that is not JSON at all, else 422 naming each field."""
     not_json = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if not_json is not None:
-        metrics.add_metric(name="RequestsRejected.invalid_json", unit=MetricUnit.Count, value=1)
         reason = str(not_json.get("ctx", {}).get("error", "malformed"))
         problems = [{"field": "body", "reason": f"not JSON: {reason}"}]
+        _count_rejected("invalid_json", problems)
         return json_response(400, {"error": "invalid_json", "errors": problems})
-    metrics.add_metric(name="RequestsRejected.invalid_request", unit=MetricUnit.Count, value=1)
     problems = [
         {"field": request_field(e.get("loc", ())), "reason": str(e.get("msg", e.get("type")))} for e in errors
     ]
+    _count_rejected("invalid_request", problems)
     return json_response(422, {"error": "invalid_request", "errors": problems})
+
+
+def _count_rejected(error: str, problems: list[dict[str, str]]) -> None:
+    count(metrics, Metric.REQUESTS_REJECTED)
+    # The fields come from the request: the log line may name them, a metric never does.
+    logger.info(
+        "request rejected", extra={"error": error, "fields": [p["field"][:100] for p in problems[:20]]}
+    )

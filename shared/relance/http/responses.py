@@ -1,17 +1,18 @@
-"""How the API answers: JSON bodies, private HTML pages, and the one metric set."""
+"""How the API answers: JSON bodies, private HTML pages; its one metric set and its logger."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from aws_lambda_powertools import Metrics
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 
 from relance.http.pages import page
 
 # Powertools shares one metric set per process: this is the api function's ``Metrics``.
 metrics = Metrics(service="api")
+logger = Logger(service="api")
 # Customer-facing answers are never cached and never tell the next site where they came from.
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 

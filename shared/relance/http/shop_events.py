@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
-from relance.core.cart.batch import EVENT_FIELD_NAMES, MAX_EVENTS_PER_REQUEST, ParsedBatch, parse_events
+from relance.core.cart.batch import MAX_EVENTS_PER_REQUEST, ParsedBatch, parse_events
 from relance.core.cart.events import ShopEvent
+from relance.core.shop import Shop
 from relance.http.auth import SIGNED, signed, signed_shop
 from relance.http.errors import SIGNED_ROUTE_ANSWERS, FieldProblem, Invalid, documented
-from relance.http.responses import json_response, metrics
+from relance.http.responses import json_response, logger, metrics
 from relance.services.ingest import Applied, apply
+from relance.telemetry import Metric, count, count_for_shop
 from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
@@ -66,7 +66,7 @@ def post_events(batch: Annotated[EventBatch, Body()]) -> Response[str]:
     shop = signed_shop(router)
     parsed = parse_events(batch.events, now=io.clock())
     results = [apply(io, shop, index, event) for index, event in parsed.events]
-    _count(results, parsed)
+    _count(shop, results, parsed)
     answer = BatchAnswer(
         accepted=[AcceptedEvent(index=r.index, id=r.event_id, outcome=r.outcome) for r in results],
         rejected=[
@@ -83,24 +83,34 @@ def post_events(batch: Annotated[EventBatch, Body()]) -> Response[str]:
     return json_response(422 if parsed.rejected else 202, answer.model_dump(mode="json"))
 
 
-def _count(results: list[Applied], parsed: ParsedBatch) -> None:
-    count_applied(results)
-    metrics.add_metric(name="EventsRejected", unit=MetricUnit.Count, value=len(parsed.rejected))
-    for rejected in parsed.rejected:  # by the field at fault: "EventsRejected.currency"...
-        field = rejected.errors[0].field.rsplit(".", 1)[-1].split("[")[0] if rejected.errors else "event"
-        # A metric name is a billed series: only the events' own field names, never input.
-        field = field if field in EVENT_FIELD_NAMES else "other"
-        metrics.add_metric(name=f"EventsRejected.{field}", unit=MetricUnit.Count, value=1)
+def _count(shop: Shop, results: list[Applied], parsed: ParsedBatch) -> None:
+    count_applied(shop, results)
+    count(metrics, Metric.EVENTS_REJECTED, len(parsed.rejected))
+    if parsed.rejected:
+        # Which fields, per shop, is a log line: the names come from the shop's input.
+        fields = sorted({e.field[:100] for rejected in parsed.rejected for e in rejected.errors[:3]})
+        logger.info("events rejected", extra={"rejected": len(parsed.rejected), "fields": fields[:20]})
 
 
-def count_applied(results: list[Applied]) -> None:
-    """The metrics of applied events, from a batch or from a platform's webhook."""
-    accepted = [r for r in results if r.outcome == "applied"]
-    metrics.add_metric(name="EventsAccepted", unit=MetricUnit.Count, value=len(accepted))
-    metrics.add_metric(name="EventsDuplicate", unit=MetricUnit.Count, value=len(results) - len(accepted))
-    metrics.add_metric(name="TimersArmed", unit=MetricUnit.Count, value=sum(r.timer_armed for r in results))
-    recovered = [r.recovered_amount for r in results if r.recovered_amount is not None]
-    metrics.add_metric(name="Recoveries", unit=MetricUnit.Count, value=len(recovered))
-    metrics.add_metric(
-        name="RecoveredRevenue", unit=MetricUnit.NoUnit, value=float(sum(recovered, Decimal(0)))
+def count_applied(shop: Shop, results: list[Applied]) -> None:
+    """The metrics and the log line of applied events, from a batch or from a platform's webhook."""
+    accepted = sum(r.outcome == "applied" for r in results)
+    count_for_shop(metrics, Metric.EVENTS_ACCEPTED, shop.shop_id, accepted)
+    count(metrics, Metric.EVENTS_DUPLICATE, len(results) - accepted)
+    armed = sum(r.timer_armed for r in results)
+    count(metrics, Metric.TIMERS_ARMED, armed)
+    recovered = [r for r in results if r.recovered_amount is not None]
+    count(metrics, Metric.RECOVERIES, len(recovered))
+    logger.info(
+        "events applied",
+        extra={
+            "accepted": accepted,
+            "duplicate": len(results) - accepted,
+            "timers_armed": armed,
+            "recoveries": len(recovered),
+        },
     )
+    for order in recovered:  # in its cart's currency: summed per shop and currency by Logs Insights
+        logger.info(
+            "cart recovered", extra={"amount": float(order.recovered_amount or 0), "currency": order.currency}
+        )

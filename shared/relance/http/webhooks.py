@@ -15,18 +15,18 @@ from urllib.parse import urljoin
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, Field
 
 from relance.core.cart.batch import FieldError
 from relance.core.connectors import MalformedWebhook
 from relance.core.shop import Shop
 from relance.http.auth import SignedRequest, platform_signature, raw_body, signed, signed_shop
-from relance.http.errors import SIGNED_ROUTE_ANSWERS, Invalid, Refusal, documented, logger
-from relance.http.responses import json_response, metrics
+from relance.http.errors import SIGNED_ROUTE_ANSWERS, Invalid, Refusal, documented
+from relance.http.responses import json_response, logger, metrics
 from relance.http.shop_events import count_applied
 from relance.ports import Adapters
 from relance.services.webhooks import Delivery, Received, receive
+from relance.telemetry import Metric, count
 from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
@@ -86,7 +86,8 @@ def shopify_webhook(
     """A Shopify webhook: checkouts, orders, and the mandatory privacy topics; a redelivery
     (the same ``X-Shopify-Webhook-Id``) changes nothing."""
     delivery = Delivery("shopify", topic, webhook_id, payload)
-    return _answer(receive(adapters(), signed_shop(router), delivery), delivery)
+    shop = signed_shop(router)
+    return _answer(shop, receive(adapters(), shop, delivery), delivery)
 
 
 @router.post(
@@ -117,13 +118,12 @@ def woocommerce_webhook(
     delivery_id = headers.get("x-wc-webhook-delivery-id") or headers.get("x-wc-delivery-id") or ""
     site = source if source and source.startswith("https://") else str(shop.website)
     delivery = Delivery("woocommerce", topic, delivery_id, payload, urljoin(site, "cart/"))
-    return _answer(receive(adapters(), shop, delivery), delivery)
+    return _answer(shop, receive(adapters(), shop, delivery), delivery)
 
 
-def _answer(received: Received, delivery: Delivery) -> Response[str]:
-    count_applied(list(received.applied))
-    # Bounded names: the outcome is one of a fixed few, never the topic the platform sent.
-    metrics.add_metric(name=f"Webhooks.{received.outcome}", unit=MetricUnit.Count, value=1)
+def _answer(shop: Shop, received: Received, delivery: Delivery) -> Response[str]:
+    count_applied(shop, list(received.applied))
+    count(metrics, Metric.WEBHOOKS)
     logger.info(
         "webhook",
         extra={

@@ -28,6 +28,8 @@ class Applied:
     timer_armed: bool = False
     recovered_amount: Decimal | None = None
     """Set when this event is the order that closes a reminded cart."""
+    currency: str | None = None
+    """The recovered amount's."""
 
 
 def _load(adapters: Adapters, shop: Shop, event: ShopEvent) -> tuple[ShopEvent, Cart | None]:
@@ -75,7 +77,9 @@ def apply(adapters: Adapters, shop: Shop, index: int, event: ShopEvent) -> Appli
         recovered = order.amount if newly_ordered and order is not None and order.recovered else None
         if newly_ordered and recovered is None and isinstance(event, OrderPlaced):
             recovered = _credit_same_customer(adapters, shop, saved, event)
-        return Applied(index, event.id, "applied", timer_armed=armed, recovered_amount=recovered)
+        return Applied(
+            index, event.id, "applied", timer_armed=armed, recovered_amount=recovered, currency=saved.currency
+        )
     raise ConcurrentUpdate(event.cart_id)
 
 

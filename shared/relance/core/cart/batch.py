@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import get_args
 
 from pydantic import TypeAdapter, ValidationError
 
-from relance.core.cart.events import AcquisitionSource, CartItem, CustomerInfo, ShopEvent
+from relance.core.cart.events import ShopEvent
 
 MAX_EVENTS_PER_REQUEST = 100
 
@@ -28,16 +27,6 @@ EVENT_TYPES = frozenset(
         "consent_changed",
     )
 )
-
-
-def _field_names() -> frozenset[str]:
-    events = get_args(get_args(ShopEvent)[0])  # the members of the discriminated union
-    models = (*events, CartItem, CustomerInfo, AcquisitionSource)
-    return frozenset(name for model in models for name in model.model_fields)
-
-
-EVENT_FIELD_NAMES = _field_names()
-"""Every field name an event can have: the bounded set rejections are counted by."""
 
 
 @dataclass(frozen=True)
