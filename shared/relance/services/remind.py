@@ -59,7 +59,7 @@ def run_step(adapters: Adapters, shop_id: str, cart_id: str, step: int) -> Remin
 def _finish_redelivered(adapters: Adapters, shop: Shop, cart: Cart, step: int) -> bool:
     """A timer delivered again after its step was claimed: finish what the first delivery may
     have left undone (it may have died after SES took the email), never send again. ``True``
-    when whether that step was emailed is unknown (counted: ``Reminders.stopped.outcome_unknown``)."""
+    when whether that step was emailed is unknown (counted: ``RemindersOutcomeUnknown``)."""
     if cart.reminder(step) is None:
         return False
     unknown = finish_sent_step(adapters, shop, cart, step, redelivered=True)
