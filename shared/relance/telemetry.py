@@ -54,8 +54,12 @@ SHOP_KEY = "shop"
 
 
 def count(metrics: Metrics, metric: Metric, value: float = 1) -> None:
-    """Add to ``metric`` in the function's metric set (flushed when the invocation ends)."""
-    metrics.add_metric(name=metric.value, unit=MetricUnit.Count, value=value)
+    """Add to ``metric`` in the function's metric set (flushed when the invocation ends).
+
+    Zeros are not published: a series is billed for the hours it receives data, so the rare
+    ones (conflicts, SES errors...) cost nothing in a month they never happen."""
+    if value:
+        metrics.add_metric(name=metric.value, unit=MetricUnit.Count, value=value)
 
 
 def about_shop(metrics: Metrics, shop_id: str) -> None:
@@ -67,6 +71,8 @@ def count_for_shop(metrics: Metrics, metric: Metric, shop_id: str, value: float)
     """Add to ``metric`` summed over shops, and publish it once more with the shop as dimension."""
     if metric not in PER_SHOP:
         raise ValueError(f"{metric} is not published per shop")
+    if not value:
+        return  # the alarm takes no data as it takes a zero: silence
     count(metrics, metric, value)
     # A metric set of its own: the function's set has one dimension set for all its metrics.
     own = AmazonCloudWatchEMFProvider(namespace=metrics.namespace, service=metrics.service)
