@@ -1,36 +1,125 @@
-"""What Relance costs to run, from AWS list prices, per email sent and per event received.
+"""What Relance costs to run on AWS: counted usage times a dated table of list prices.
 
-Prices are USD, us-east-1 list prices (2025); other regions differ by a few percent.
-Update them here, in one place; docs/kpis.md shows how each figure is built.
+``PER_EVENT`` and ``PER_EMAIL`` are what one event received and one email sent use, as
+counted by ``python -m tests.benchmarks.costs`` (the real handlers on moto, every AWS call
+and log byte counted; docs/benchmarks.md#cost); ``tests/integration/test_cost_model.py``
+counts them again and fails when they drift. The report's ``aws_cost_usd`` is built from
+them (docs/kpis.md).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+from datetime import date
 from decimal import Decimal
 
 from relance.core.cart.state import Cart
 from relance.core.money import plain_amount
 
 MILLION = Decimal(1_000_000)
+PRICES_AS_OF = date(2026, 12, 1)
+"""us-east-1 list prices on that day, USD, past the free tiers; other regions differ by a few percent."""
 
-SES_PER_EMAIL = Decimal("0.10") / 1000  # outbound email
-HTTP_API_PER_REQUEST = Decimal("1.00") / MILLION  # first 300 M requests a month
-LAMBDA_PER_REQUEST = Decimal("0.20") / MILLION
-LAMBDA_PER_GB_SECOND = Decimal("0.0000133334")  # arm64
-SCHEDULER_PER_INVOCATION = Decimal("1.00") / MILLION  # after 14 M free a month
-DYNAMODB_PER_WRITE = Decimal("0.625") / MILLION  # on-demand write request unit
-DYNAMODB_PER_READ = Decimal("0.125") / MILLION  # on-demand read request unit
 
-# One function run: 256 MB for ~0.3 s (measured cold and warm runs are 0.1-0.8 s).
-LAMBDA_RUN = LAMBDA_PER_REQUEST + LAMBDA_PER_GB_SECOND * Decimal("0.25") * Decimal("0.3")
+@dataclass(frozen=True)
+class Prices:
+    api_request: Decimal = Decimal("1.00") / MILLION  # HTTP API, first 300 M a month
+    lambda_request: Decimal = Decimal("0.20") / MILLION
+    lambda_gb_second: Decimal = Decimal("0.0000133334")  # arm64
+    dynamodb_write_unit: Decimal = Decimal("0.625") / MILLION  # on demand
+    dynamodb_read_unit: Decimal = Decimal("0.125") / MILLION
+    scheduler_invocation: Decimal = Decimal("1.00") / MILLION  # past 14 M free a month
+    ses_email: Decimal = Decimal("0.10") / 1000
+    eventbridge_event: Decimal = Decimal(0)  # SES's events on the default bus: AWS service events, free
+    s3_request: Decimal = Decimal("0.005") / 1000  # PUT; GETs are a tenth of it
+    log_gigabyte: Decimal = Decimal("0.50")  # CloudWatch Logs ingestion (standard class)
+    kms_request: Decimal = Decimal("0.03") / 10_000  # SSM decrypting a SecureString
+    secrets_manager_call: Decimal = Decimal("0.05") / 10_000
+    xray_trace: Decimal = Decimal("5.00") / MILLION  # recorded; only with Tracing=Active
+    metric_month: Decimal = Decimal("0.30")  # a custom metric series, first 10,000
 
-# An event: the HTTP API, one api run, a cart read and write (the first timer is rarer).
-PER_EVENT = HTTP_API_PER_REQUEST + LAMBDA_RUN + DYNAMODB_PER_READ + DYNAMODB_PER_WRITE
-# An email: SES, the timer, one reminder run with ~4 reads and ~4 writes (claim, message
-# index, stamp, next timer), and the feedback runs for its send and delivery events.
-PER_EMAIL = (
-    SES_PER_EMAIL + SCHEDULER_PER_INVOCATION + 3 * LAMBDA_RUN + 8 * DYNAMODB_PER_READ + 8 * DYNAMODB_PER_WRITE
+
+PRICES = Prices()
+GIGABYTE = Decimal(1024**3)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What some work uses on AWS, in the units AWS bills."""
+
+    api_requests: float = 0
+    lambda_invocations: float = 0
+    lambda_gb_seconds: float = 0
+    dynamodb_read_units: float = 0
+    dynamodb_write_units: float = 0
+    scheduler_invocations: float = 0
+    ses_emails: float = 0
+    s3_requests: float = 0
+    log_bytes: float = 0
+    kms_requests: float = 0
+    secrets_manager_calls: float = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def per(self, count: float) -> Usage:
+        return Usage(**{f.name: getattr(self, f.name) / count for f in fields(self)})
+
+
+def usd_by_line(usage: Usage, *, tracing: bool = False, prices: Prices = PRICES) -> dict[str, Decimal]:
+    """USD of ``usage``, by line of the AWS bill."""
+
+    def d(value: float) -> Decimal:
+        return Decimal(str(value))
+
+    lines = {
+        "API Gateway": d(usage.api_requests) * prices.api_request,
+        "Lambda": d(usage.lambda_invocations) * prices.lambda_request
+        + d(usage.lambda_gb_seconds) * prices.lambda_gb_second,
+        "DynamoDB": d(usage.dynamodb_read_units) * prices.dynamodb_read_unit
+        + d(usage.dynamodb_write_units) * prices.dynamodb_write_unit,
+        "Scheduler": d(usage.scheduler_invocations) * prices.scheduler_invocation,
+        "SES": d(usage.ses_emails) * prices.ses_email,
+        "EventBridge": Decimal(0) * prices.eventbridge_event,
+        "S3": d(usage.s3_requests) * prices.s3_request,
+        "CloudWatch Logs": d(usage.log_bytes) / GIGABYTE * prices.log_gigabyte,
+        "KMS": d(usage.kms_requests) * prices.kms_request,
+        "Secrets Manager": d(usage.secrets_manager_calls) * prices.secrets_manager_call,
+    }
+    if tracing:
+        lines["X-Ray"] = d(usage.lambda_invocations) * prices.xray_trace
+    return lines
+
+
+def usd(usage: Usage, *, tracing: bool = False) -> Decimal:
+    return sum(usd_by_line(usage, tracing=tracing).values(), Decimal(0))
+
+
+# Counted by `python -m tests.benchmarks.costs` (lifecycle a: 10 cart updates, 3 emails,
+# each with its send, delivery and open events) on 2026-12-02; see docs/benchmarks.md#cost.
+EVENT_USAGE = Usage(
+    api_requests=1,
+    lambda_invocations=1,
+    lambda_gb_seconds=0.0125,
+    dynamodb_read_units=1.5,
+    dynamodb_write_units=2.0,
+    log_bytes=1100,
+    kms_requests=0.1,
+    secrets_manager_calls=0.0,
 )
+"""One cart event posted by the shop (the first of a cart also arms its timer)."""
+EMAIL_USAGE = Usage(
+    lambda_invocations=4,
+    lambda_gb_seconds=0.05,
+    dynamodb_read_units=6,
+    dynamodb_write_units=8,
+    scheduler_invocations=1,
+    ses_emails=1,
+    log_bytes=3500,
+)
+"""One email: its timer, the reminder run, and the feedback runs for SES's send, delivery and open."""
+PER_EVENT = usd(EVENT_USAGE)
+PER_EMAIL = usd(EMAIL_USAGE)
 
 
 def incentive_cost(cart: Cart) -> Decimal:

@@ -1,0 +1,353 @@
+"""What a run of the real handlers on moto would be billed on AWS.
+
+While ``metering(meter)`` is open, every AWS call a function makes (inside
+``function_running()``) is counted by service and operation, with the DynamoDB capacity
+units AWS would charge for it: reads by item size (4 KB, halved when eventually consistent),
+writes by the larger of the item before and after (1 KB), and one more write per global
+secondary index whose entry the write creates, changes or removes (its projected size).
+Every invocation of a function is counted with the bytes it logs (log lines, EMF lines, and
+Lambda's own START/END/REPORT lines) and its own CPU time: the process's CPU time less
+what moto spent answering.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import logging
+import math
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import Binary, TypeDeserializer
+from botocore.client import BaseClient
+from moto.core.botocore_stubber import BotocoreStubber
+
+from relance.core.reporting.costs import Usage
+from tests.conftest import BaseWorld
+from tests.faults.injector import _IN_FUNCTION
+
+FUNCTIONS = ("api", "reminder", "feedback", "report")
+LAMBDA_PLATFORM_LOG_BYTES = 380
+"""START, END and REPORT lines Lambda writes for each invocation."""
+API_ACCESS_LOG_BYTES = 290
+"""One line of the HTTP API's access log (template.yaml's format, typical values)."""
+_TYPES = {"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"}
+_deserialize = TypeDeserializer().deserialize
+
+
+CPU_SCALE = 1769 / 256
+"""Lambda gives a function a share of a vCPU in proportion to its memory (a whole one at
+1,769 MB): at 256 MB, CPU-bound code runs about 6.9 times slower than on one core here."""
+LATENCY_MS = {
+    "dynamodb": 8,
+    "scheduler": 35,
+    "sesv2": 40,
+    "ssm": 15,
+    "s3": 25,
+    "sns": 20,
+    "secretsmanager": 15,
+}
+"""Typical in-region answer times: a call waits this long on Lambda (moto answers at once)."""
+MEMORY_GB = {"api": 0.25, "reminder": 0.25, "feedback": 0.25, "report": 0.5}
+
+
+@dataclass
+class Part:
+    """What one function's invocations used."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    invocations: int = 0
+    read_units: float = 0.0
+    table_write_units: float = 0.0
+    index_write_units: float = 0.0
+    log_bytes: int = 0
+    own_cpu_seconds: float = 0.0
+    billed_gb_seconds: float = 0.0
+    write_units_by_kind: Counter[str] = field(default_factory=Counter)
+    """Table and index write units by the kind of item written (its sort key's first word)."""
+
+    def usage(self, function: str) -> Usage:
+        def count(prefix: str) -> int:
+            return sum(n for call, n in self.calls.items() if call.startswith(prefix))
+
+        return Usage(
+            api_requests=self.invocations if function == "api" else 0,
+            lambda_invocations=self.invocations,
+            lambda_gb_seconds=self.billed_gb_seconds,
+            dynamodb_read_units=self.read_units,
+            dynamodb_write_units=self.table_write_units + self.index_write_units,
+            scheduler_invocations=self.invocations if function == "reminder" else 0,
+            ses_emails=self.calls["sesv2.SendEmail"],
+            s3_requests=count("s3."),
+            log_bytes=self.log_bytes,
+            kms_requests=count("ssm.GetParameter"),
+            secrets_manager_calls=count("secretsmanager."),
+        )
+
+
+@dataclass
+class Meter:
+    parts: dict[str, Part] = field(default_factory=dict)
+    current: str = ""
+    aws_cpu_seconds: float = 0.0
+    _tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def part(self) -> Part:
+        return self.parts.setdefault(self.current, Part())
+
+    def usage(self, *functions: str) -> Usage:
+        return sum(
+            (part.usage(name) for name, part in self.parts.items() if not functions or name in functions),
+            Usage(),
+        )
+
+    def total(self) -> Part:
+        total = Part()
+        for part in self.parts.values():
+            total.calls.update(part.calls)
+            total.write_units_by_kind.update(part.write_units_by_kind)
+            for name in ("invocations", "read_units", "table_write_units", "index_write_units", "log_bytes",
+                         "own_cpu_seconds", "billed_gb_seconds"):  # fmt: skip
+                setattr(total, name, getattr(total, name) + getattr(part, name))
+        return total
+
+
+def item_size(item: Mapping[str, Any] | None) -> int:
+    """DynamoDB's size of an item: names plus values (docs: "Item sizes and formats")."""
+    return sum(len(name.encode()) + _value_size(value) for name, value in (item or {}).items())
+
+
+def _value_size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode())
+    if isinstance(value, bool) or value is None:
+        return 1
+    if isinstance(value, int | float | Decimal):
+        digits = str(value).replace("-", "").replace(".", "").strip("0") or "0"
+        return math.ceil(len(digits) / 2) + 1
+    if isinstance(value, Binary):
+        return len(bytes(value))  # type: ignore[call-overload]  # Binary has __bytes__
+    if isinstance(value, bytes | bytearray):
+        return len(value)
+    if isinstance(value, Mapping):
+        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return 3 + sum(1 + _value_size(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return sum(_value_size(v) for v in value)
+    raise TypeError(type(value))
+
+
+def _plain(item: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """An item as Python values, from a low-level client's typed attributes too."""
+    if item is None:
+        return None
+    typed = all(isinstance(v, dict) and len(v) == 1 and next(iter(v)) in _TYPES for v in item.values())
+    return {k: _deserialize(v) for k, v in item.items()} if typed and item else dict(item)
+
+
+class _Dynamo:
+    """Capacity units of one DynamoDB call, reading the items around it without counting."""
+
+    def __init__(self, meter: Meter, original: Any, client: BaseClient) -> None:
+        self.meter, self.original, self.client = meter, original, client
+
+    def table(self, name: str) -> dict[str, Any]:
+        if name not in self.meter._tables:
+            described = self.original(self.client, "DescribeTable", {"TableName": name})["Table"]
+            self.meter._tables[name] = described
+        return self.meter._tables[name]
+
+    def get(self, name: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        answer = self.original(
+            self.client, "GetItem", {"TableName": name, "Key": key, "ConsistentRead": True}
+        )
+        return _plain(answer.get("Item"))
+
+    def key_of(self, name: str, item: Mapping[str, Any]) -> dict[str, Any]:
+        return {k["AttributeName"]: item[k["AttributeName"]] for k in self.table(name)["KeySchema"]}
+
+    def write(self, name: str, key: Mapping[str, Any], run: Any, factor: int = 1) -> Any:
+        before = self.get(name, key)
+        try:
+            return run()
+        finally:
+            after = self.get(name, key)
+            size = max(item_size(before), item_size(after))
+            table_units = factor * max(1, math.ceil(size / 1024))
+            index_units = factor * self.index_writes(name, before, after)
+            part = self.meter.part
+            part.table_write_units += table_units
+            part.index_write_units += index_units
+            kind = str(_plain(key).get("sk", "?")).split("#")[0]  # type: ignore[union-attr]
+            part.write_units_by_kind[f"{kind} (table)"] += table_units
+            part.write_units_by_kind[f"{kind} (index)"] += index_units
+
+    def index_writes(self, name: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
+        units = 0
+        table = self.table(name)
+        table_keys = [k["AttributeName"] for k in table["KeySchema"]]
+        for index in table.get("GlobalSecondaryIndexes", []):
+            keys = [k["AttributeName"] for k in index["KeySchema"]]
+            old, new = (_entry(item, keys, table_keys, index["Projection"]) for item in (before, after))
+            if old == new:
+                continue
+            if old is not None and new is not None and all(old[k] == new[k] for k in keys):
+                units += max(1, math.ceil(item_size(new) / 1024))  # updated in place
+            else:  # removed and/or added
+                units += sum(max(1, math.ceil(item_size(e) / 1024)) for e in (old, new) if e is not None)
+        return units
+
+    def read(self, items: list[Mapping[str, Any]], consistent: bool) -> None:
+        size = sum(item_size(_plain(item)) for item in items)
+        self.meter.part.read_units += max(1, math.ceil(size / 4096)) * (1 if consistent else 0.5)
+
+
+def _entry(
+    item: dict[str, Any] | None, keys: list[str], table_keys: list[str], projection: dict[str, Any]
+) -> dict[str, Any] | None:
+    if item is None or any(k not in item for k in keys):
+        return None  # sparse: no entry in this index
+    if projection["ProjectionType"] == "ALL":
+        return item
+    kept = set(keys) | set(table_keys) | set(projection.get("NonKeyAttributes", []))
+    return {k: v for k, v in item.items() if k in kept}
+
+
+def _dynamodb_call(dynamo: _Dynamo, operation: str, params: dict[str, Any], run: Any) -> Any:
+    name = params.get("TableName", "")
+    if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+        key = params["Key"] if "Key" in params else dynamo.key_of(name, params["Item"])
+        return dynamo.write(name, key, run)
+    if operation == "TransactWriteItems":
+        for entry in params["TransactItems"]:
+            ((kind, detail),) = entry.items()
+            if kind == "ConditionCheck":
+                dynamo.meter.part.table_write_units += 2
+                continue
+            key = detail["Key"] if "Key" in detail else dynamo.key_of(detail["TableName"], detail["Item"])
+            dynamo.write(detail["TableName"], key, lambda: None, factor=2)
+        return run()
+    if operation == "BatchWriteItem":
+        for table, requests in params["RequestItems"].items():
+            for request in requests:
+                ((kind, detail),) = request.items()
+                key = detail["Key"] if kind == "DeleteRequest" else dynamo.key_of(table, detail["Item"])
+                dynamo.write(table, key, lambda: None)
+        return run()
+    answer = run()
+    _read_units(dynamo, operation, params, answer)
+    return answer
+
+
+def _read_units(dynamo: _Dynamo, operation: str, params: dict[str, Any], answer: dict[str, Any]) -> None:
+    if operation == "GetItem":
+        dynamo.read([answer["Item"]] if "Item" in answer else [], bool(params.get("ConsistentRead")))
+    elif operation in ("Query", "Scan"):
+        dynamo.read(answer.get("Items", []), bool(params.get("ConsistentRead")))
+    elif operation == "BatchGetItem":
+        for table, items in answer.get("Responses", {}).items():
+            consistent = bool(params["RequestItems"][table].get("ConsistentRead"))
+            for item in items:
+                dynamo.read([item], consistent)
+
+
+class _CountingStream(io.TextIOBase):
+    def __init__(self, meter: Meter) -> None:
+        self.meter = meter
+
+    def write(self, text: str) -> int:
+        self.meter.part.log_bytes += len(text.encode())
+        return len(text)
+
+
+@contextmanager
+def metering(meter: Meter) -> Iterator[Meter]:
+    original_call = BaseClient._make_api_call  # type: ignore[attr-defined]
+    original_answer = BotocoreStubber.__call__
+    original_invoke = BaseWorld.invoke
+
+    latency_ms = [0.0]
+
+    def counted_call(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if not _IN_FUNCTION.get():
+            return original_call(client, operation, params)
+        service = client.meta.service_model.service_name
+        meter.part.calls[f"{service}.{operation}"] += 1
+        latency_ms[0] += LATENCY_MS.get(service, 20)
+        run = lambda: original_call(client, operation, params)  # noqa: E731
+        token = _IN_FUNCTION.set(False)  # the meter's own reads are not the function's
+        try:
+            if service == "dynamodb":
+                return _dynamodb_call(_Dynamo(meter, original_call, client), operation, params, run)
+            return run()  # type: ignore[no-untyped-call]
+        finally:
+            _IN_FUNCTION.reset(token)
+
+    def timed_answer(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        try:
+            return original_answer(self, event_name, request, **kwargs)
+        finally:
+            meter.aws_cpu_seconds += time.process_time() - started
+
+    def counted_invoke(world: BaseWorld, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        meter.current = function
+        part = meter.part
+        part.invocations += 1
+        part.log_bytes += LAMBDA_PLATFORM_LOG_BYTES + (API_ACCESS_LOG_BYTES if function == "api" else 0)
+        started, moto_before = time.process_time(), meter.aws_cpu_seconds
+        latency_ms[0] = 0.0
+        try:
+            with redirect_stdout(stream):  # EMF lines
+                return original_invoke(world, function, event)
+        finally:
+            own = time.process_time() - started - (meter.aws_cpu_seconds - moto_before)
+            part.own_cpu_seconds += own
+            billed_ms = math.ceil(own * 1000 * CPU_SCALE + latency_ms[0])
+            part.billed_gb_seconds += billed_ms / 1000 * MEMORY_GB[function]
+
+    stream = _CountingStream(meter)
+    restore = _log_like_lambda(stream)
+    environment = os.environ.get("POWERTOOLS_METRICS_DISABLED")
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "false"
+    BaseClient._make_api_call = counted_call  # type: ignore[attr-defined]
+    BotocoreStubber.__call__ = timed_answer  # type: ignore[method-assign]
+    BaseWorld.invoke = counted_invoke  # type: ignore[method-assign,assignment]
+    try:
+        yield meter
+    finally:
+        BaseClient._make_api_call = original_call  # type: ignore[attr-defined]
+        BotocoreStubber.__call__ = original_answer  # type: ignore[method-assign]
+        BaseWorld.invoke = original_invoke  # type: ignore[method-assign]
+        os.environ["POWERTOOLS_METRICS_DISABLED"] = environment or "true"
+        restore()
+
+
+def _log_like_lambda(stream: _CountingStream) -> Any:
+    """The functions' loggers at the template's level (INFO) into ``stream``; warnings of
+    other loggers too, as Lambda's root handler prints them."""
+    saved = []
+    for function in FUNCTIONS:
+        logger = importlib.import_module(f"functions.{function}.handler").logger
+        saved.append((logger, logger.log_level, logger.registered_handler.setStream(stream)))
+        logger.setLevel(logging.INFO)
+    root = logging.StreamHandler(stream)
+    root.setLevel(logging.WARNING)
+    logging.getLogger().addHandler(root)
+
+    def restore() -> None:
+        logging.getLogger().removeHandler(root)
+        for logger, level, previous in saved:
+            logger.setLevel(level)
+            logger.registered_handler.setStream(previous)
+
+    return restore
