@@ -55,6 +55,7 @@ lint: $(STAMP) ## ruff and cfn-lint
 	$(BIN)/cfn-lint template.yaml
 
 bench: $(STAMP) ## benchmarks, run apart from the suite (figures in docs/benchmarks.md)
+	PYTHONPATH=.:shared $(BIN)/python -m tests.benchmarks.costs
 	$(BIN)/python tests/benchmarks/report_bench.py
 	$(BIN)/python tests/benchmarks/fuzz_api.py
 

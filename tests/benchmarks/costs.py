@@ -4,7 +4,7 @@ Drives the real handlers on moto through three lives of a cart and a batch, coun
 AWS call, DynamoDB capacity unit and log byte (tests/metering.py), and prints USD per 1,000
 carts from the dated price table of ``relance.core.reporting.costs``:
 
-- (a) abandoned: 10 cart updates, 3 emails, each with SES's send, delivery and open events;
+- (a) abandoned: 10 cart updates, 3 emails, each delivered and opened (SES's events);
 - (b) an order after email 2;
 - (c) an order within the hour (no email);
 - a batch of 100 new carts in one request.
@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from datetime import timedelta
 from decimal import Decimal
 from itertools import count
+from typing import cast
 
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO")
 
-from relance.core.reporting.costs import PRICES_AS_OF, Usage, usd, usd_by_line  # noqa: E402
-from relance.services.shops import register  # noqa: E402
-from tests.conftest import T0, World, _aws_world, demo_shop  # noqa: E402
-from tests.factories import cart_updated, item, order_placed  # noqa: E402
-from tests.faults.platform import Platform  # noqa: E402
-from tests.metering import Meter, Part, metering  # noqa: E402
+from relance.core.reporting.costs import PRICES_AS_OF, Usage, usd, usd_by_line
+from relance.services.shops import register
+from tests.conftest import T0, World, _aws_world, demo_shop
+from tests.factories import cart_updated, item, order_placed
+from tests.faults.platform import Platform
+from tests.metering import Meter, Part, metering
 
 UPDATES = 10
 END = T0 + timedelta(days=8)
@@ -46,13 +47,25 @@ def _updates(platform: Platform, cart_id: str, address: str) -> None:
     for n in range(UPDATES):
         at = T0 + timedelta(minutes=2 * n)
         platform.world.clock.now = at
-        items = [item(f"SKU-{k}", "24.50", quantity=1 + (n + k) % 3) for k in range(1 + n % 3)]
+        items = [_item(k, quantity=1 + (n + k) % 3) for k in range(1 + n % 3)]
         platform.post([cart_updated(f"{cart_id}-e{n}", at, cart_id, items=items, email=address,
                                     first_name="Claire")])  # fmt: skip
 
 
+def _item(k: int, quantity: int) -> dict[str, object]:
+    """A line as a storefront sends it: name, picture, product page and category."""
+    sku = f"TSHIRT-ORGANIC-{k:03d}-M"
+    return {
+        **item(sku, "24.50", quantity=quantity, name=f"T-shirt en coton bio, coloris n° {k}, taille M"),
+        "image_url": f"https://cdn.atelier-test.example/products/{sku.lower()}/front-800x800.jpg",
+        "product_url": f"https://atelier-test.example/products/t-shirt-coton-bio-{k}?variant=M",
+        "category": "Vêtements > Hauts",
+    }
+
+
 def _ses_events(platform: Platform, address: str, already: set[str]) -> None:
-    """SES's send, delivery and open events of each email not yet followed up."""
+    """SES's delivery and open events of each email not yet followed up (the template does not
+    publish its send events: the reminder records its sends)."""
     world = platform.world
     for message in world.sent_messages():
         if f"To: {address}" not in message.raw_data or message.id in already:
@@ -62,9 +75,8 @@ def _ses_events(platform: Platform, address: str, already: set[str]) -> None:
         at = world.clock.now.isoformat()
         mail = {"messageId": message.id, "timestamp": at, "destination": [address],
                 "tags": {"ses:configuration-set": [configuration_set]}}  # fmt: skip
-        platform.ses_event("Email Sent", {"eventType": "Send", "mail": mail, "send": {}})
-        platform.ses_event("Email Delivered", {"eventType": "Delivery", "mail": mail, "delivery": {"timestamp": at}})
-        platform.ses_event("Email Opened", {"eventType": "Open", "mail": mail, "open": {"timestamp": at}})
+        for kind, name in (("Delivery", "delivery"), ("Open", "open")):
+            platform.ses_event(f"Email {kind}", {"eventType": kind, "mail": mail, name: {"timestamp": at}})
 
 
 def _emails_until(platform: Platform, address: str, until_email: int) -> None:
@@ -138,7 +150,7 @@ def _row(name: str, meter: Meter, carts: int) -> str:
 
 
 def main() -> int:
-    generator = _aws_world()
+    generator = cast(Generator[World, None, None], _aws_world())
     world = next(generator)
     meters = {name: (measure(world, life), carts) for name, (life, carts) in LIVES.items()}
     print(f"Prices: us-east-1 list prices as of {PRICES_AS_OF}; Lambda duration estimated from measured CPU")
@@ -154,7 +166,8 @@ def main() -> int:
     if "-v" in sys.argv:
         for name, (each, _) in meters.items():
             total = each.total()
-            print(f"\n{name}: calls {dict(sorted(total.calls.items()))}")
+            runs = {function: part.invocations for function, part in each.parts.items()}
+            print(f"\n{name}: invocations {runs}, calls {dict(sorted(total.calls.items()))}")
             print(f"  write units by item kind: {dict(sorted(total.write_units_by_kind.items()))}")
     event, email = meter.usage("api").per(UPDATES), meter.usage("reminder", "feedback").per(3)
     print(f"\nEVENT_USAGE = {event}\nEMAIL_USAGE = {email}")

@@ -82,4 +82,15 @@ def test_a_complaint_suppresses_the_address(world: World) -> None:
 
 def test_an_event_for_a_message_not_yet_indexed_is_retried_not_dropped(world: World) -> None:
     with pytest.raises(UnknownMessage):
-        world.invoke("feedback", eventbridge("Email Sent", ses_record("not-ours", "Send", world.clock())))
+        delivered = ses_record(
+            "not-ours", "Delivery", world.clock(), delivery={"timestamp": world.clock().isoformat()}
+        )
+        world.invoke("feedback", eventbridge("Email Delivered", delivered))
+
+
+def test_a_send_event_is_ignored_without_a_read_or_a_write(world: World) -> None:
+    message_id = first_email(world)
+    before = world.adapters.carts.get("atelier-test", "cart-1")
+    sent = eventbridge("Email Sent", ses_record(message_id, "Send", world.clock()))
+    assert world.invoke("feedback", sent) == {"action": "ignored", "kind": "Send"}
+    assert world.adapters.carts.get("atelier-test", "cart-1") == before

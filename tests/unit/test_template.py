@@ -31,7 +31,8 @@ def test_table_is_on_demand_with_ttl_pitr_and_the_day_index() -> None:
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["by-shop-day"]
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["by-shop-day-keys"]
+    assert table["GlobalSecondaryIndexes"][0]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
 
 
 def test_reports_bucket_is_encrypted_and_private() -> None:

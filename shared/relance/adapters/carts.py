@@ -1,6 +1,9 @@
-"""Carts in DynamoDB: pk ``CART#<shop>#<cart>``, sk ``CART``, and ``gsi1`` ``DAY#<shop>#<day>``
-for the daily report. One table for every kind of item (docs/architecture.md#storage); keys
-begin with the shop, so no shop shares a hot partition.
+"""Carts in DynamoDB: pk ``CART#<shop>#<cart>``, sk ``CART``, the cart packed in ``docz``, and
+``gsi1`` ``DAY#<shop>#<day>`` for the daily report. One table for every kind of item
+(docs/architecture.md#storage); keys begin with the shop, so no shop shares a hot partition.
+
+The day index projects the keys only: a cart changes a dozen times, its day rarely, and an
+index that projected the cart would be written (and billed) on every change.
 
 Every cart write is conditional on the version read (optimistic concurrency), so an event,
 a timer and a claim can never overwrite each other's changes.
@@ -15,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from relance.adapters.errors import ConcurrentUpdate
-from relance.adapters.items import text
-from relance.adapters.pages import query_pages
+from relance.adapters.items import packed, unpacked
+from relance.adapters.pages import get_many, query_pages
 from relance.core.cart.state import Cart
 
 if TYPE_CHECKING:  # the stubs are a dev dependency, not in the layer
     from mypy_boto3_dynamodb.service_resource import Table
 
-DAY_INDEX = "by-shop-day"
+DAY_INDEX = "by-shop-day-keys"
 
 
 class CartStore:
@@ -34,7 +37,7 @@ class CartStore:
         item = self._table.get_item(Key=_cart_key(shop_id, cart_id), ConsistentRead=True).get("Item")
         if item is None or _expired(item, self._clock()):
             return None
-        return Cart.model_validate_json(text(item, "doc"))
+        return Cart.model_validate_json(unpacked(item))
 
     def save(self, cart: Cart, retention_days: int) -> Cart:
         """Write ``cart`` if nobody wrote since it was read; return it with its new version."""
@@ -48,7 +51,7 @@ class CartStore:
             "gsi1sk": f"CART#{cart.cart_id}",
             "version": saved.version,
             "expires_at": int(expires.timestamp()),
-            "doc": saved.model_dump_json(),
+            "docz": packed(saved.model_dump_json(exclude_defaults=True)),
         }
         # A new cart may replace an item TTL has not deleted yet (it reads as absent): up to
         # ~48 h after expiry, and it must not block the cart id meanwhile.
@@ -71,9 +74,10 @@ class CartStore:
         now = self._clock()
         day_key = Key("gsi1pk").eq(f"DAY#{shop_id}#{day.isoformat()}")
         for page in query_pages(self._table, IndexName=DAY_INDEX, KeyConditionExpression=day_key):
-            for item in page.get("Items", []):
+            keys = [{"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", [])]
+            for item in get_many(self._table, keys):
                 if not _expired(item, now):
-                    yield Cart.model_validate_json(item["doc"])
+                    yield Cart.model_validate_json(unpacked(item))
 
 
 def _cart_key(shop_id: str, cart_id: str) -> dict[str, str]:

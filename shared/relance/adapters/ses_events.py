@@ -9,8 +9,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from relance.core.cart.feedback import FeedbackKind
 
+# Not "Send": the reminder records its own sends (the template no longer publishes them; a
+# stack deployed before still may, and they are ignored without a read or a write).
 _KINDS: dict[str, FeedbackKind] = {
-    "Send": "send",
     "Delivery": "delivery",
     "Open": "open",
     "Click": "click",
