@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from relance.core.cart.state import Cart, Reminder, apply_event, new_cart
+from relance.core.cart.state import REMEMBERED_EVENT_IDS, Cart, Reminder, apply_event, event_key, new_cart
 from tests.conftest import T0
 from tests.factories import cart_updated, item, order_placed, parsed, simple
 
@@ -27,6 +28,33 @@ def run(*events: dict[str, Any]) -> Cart:
 def test_an_event_applied_twice_changes_nothing_the_second_time() -> None:
     cart = run(cart_updated("e1", T0))
     assert apply_event(cart, parsed(cart_updated("e1", T0))) is None
+
+
+def test_the_event_memory_stays_small_however_many_events_a_cart_gets() -> None:
+    ids = [f"shopify-webhook-{n:04d}-5f0c1d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f" for n in range(500)]
+    cart = run(*(cart_updated(event_id, T0 + n * timedelta(seconds=1)) for n, event_id in enumerate(ids)))
+    assert len(cart.seen_event_ids) == REMEMBERED_EVENT_IDS and cart.events_applied == 500
+    assert len(json.dumps(cart.seen_event_ids)) <= REMEMBERED_EVENT_IDS * 16
+    assert all(apply_event(cart, parsed(cart_updated(i, T0))) is None for i in ids[-REMEMBERED_EVENT_IDS:])
+
+
+def test_an_event_older_than_the_memory_replayed_changes_nothing_the_customer_sees() -> None:
+    first = cart_updated("e-0", T0, items=[item("OLD")])
+    later = [cart_updated(f"e-{n}", T0 + n * H, items=[item("NEW")]) for n in range(1, 40)]
+    cart = run(first, *later)
+    replayed = apply_event(cart, parsed(first))  # forgotten: applied again, to no effect
+    assert replayed is not None
+    kept = ("items", "total", "last_activity_at", "content_at", "customer", "status")
+    assert all(getattr(replayed, name) == getattr(cart, name) for name in kept)
+
+
+def test_a_cart_stored_with_whole_event_ids_still_knows_them() -> None:
+    cart = run(cart_updated("e1", T0)).model_copy(
+        update={"seen_event_ids": ("legacy-id",), "events_applied": 0}
+    )
+    assert apply_event(cart, parsed(cart_updated("legacy-id", T0))) is None
+    updated = apply_event(cart, parsed(cart_updated("e2", T0 + H)))
+    assert updated is not None and updated.events_applied == 2 and event_key("e2") in updated.seen_event_ids
 
 
 def test_items_are_those_of_the_newest_update_even_when_it_arrives_first() -> None:

@@ -16,7 +16,6 @@ from relance.core.cart.events import OrderPlaced
 from relance.core.cart.history import RecordedOrder, Reminder
 
 DEFAULT_ATTRIBUTION_WINDOW = timedelta(days=7)
-REMEMBERED_MARKERS = 200
 
 
 def credited_reminder(

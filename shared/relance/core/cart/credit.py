@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from relance.core.cart.attribution import (
     DEFAULT_ATTRIBUTION_WINDOW,
-    REMEMBERED_MARKERS,
     credited_reminder,
     recorded_order,
 )
 from relance.core.cart.events import OrderPlaced
-from relance.core.cart.state import Cart
+from relance.core.cart.state import REMEMBERED_EVENT_IDS, Cart, event_key
 
 
 def credit_same_customer(
@@ -25,7 +24,7 @@ def credit_same_customer(
     cart got, if it came within the window; the cart's sequence stops. ``None`` when the
     cart already has an order, the order came too late, or this was already applied.
     """
-    marker = f"{order.id}@customer"
+    marker = event_key(f"{order.id}@customer")
     credited = credited_reminder(reminded.reminders, order.occurred_at, attribution_window)
     if reminded.order is not None or credited is None or marker in reminded.seen_event_ids:
         return None
@@ -34,7 +33,7 @@ def credit_same_customer(
             "status": "ordered",
             "order": recorded_order(order, credited, "customer"),
             "timer": None,
-            "seen_event_ids": (*reminded.seen_event_ids, marker)[-REMEMBERED_MARKERS:],
+            "seen_event_ids": (*reminded.seen_event_ids, marker)[-REMEMBERED_EVENT_IDS:],
         }
     )
 

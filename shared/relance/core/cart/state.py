@@ -13,6 +13,8 @@ whatever order the events arrive in, as far as the rules below allow:
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -41,11 +43,14 @@ __all__ = [
     "Reminder",
     "Timer",
     "apply_event",
+    "event_key",
     "new_cart",
 ]
 
-# Enough to absorb any realistic resend; older ids are also protected by event-time rules.
-REMEMBERED_EVENT_IDS = 200
+# Enough to absorb any realistic resend (a batch retried, a webhook redelivered); an older
+# event replayed changes nothing either: content, activity and customer details go by event
+# time, an order by its order id. Kept as short digests, so the memory never outgrows ~500 bytes.
+REMEMBERED_EVENT_IDS = 32
 
 
 CartStatus = Literal["active", "ordered", "emptied"]
@@ -80,6 +85,8 @@ class Cart(_State):
     flagged_at: datetime | None = None
     """When staff were asked to call about this high-value cart (once per cart)."""
     seen_event_ids: tuple[str, ...] = ()
+    """``event_key`` of the last REMEMBERED_EVENT_IDS events (whole ids in carts stored before)."""
+    events_applied: int = 0
     version: int = 0
 
     @property
@@ -177,10 +184,19 @@ def apply_event(
     An order is credited to the last email sent before it when it came within
     ``attribution_window`` of that email; otherwise it is a natural return.
     """
-    if event.id in cart.seen_event_ids:
+    key = event_key(event.id)
+    if key in cart.seen_event_ids or event.id in cart.seen_event_ids:
         return None
     changes = _changes(cart, event, attribution_window)
     changes.update(_merge_customer(cart, event.customer, event.occurred_at))
-    changes["seen_event_ids"] = (*cart.seen_event_ids, event.id)[-REMEMBERED_EVENT_IDS:]
+    changes["seen_event_ids"] = (*cart.seen_event_ids, key)[-REMEMBERED_EVENT_IDS:]
+    changes["events_applied"] = max(cart.events_applied, len(cart.seen_event_ids)) + 1
     changes["created_at"] = min(cart.created_at, event.occurred_at)
     return cart.model_copy(update=changes)
+
+
+def event_key(event_id: str) -> str:
+    """What a cart remembers of an event id: 72 bits of its BLAKE2b digest, 12 characters
+    whatever the id's length (two ids of one cart collide with odds of 1 in 10^21)."""
+    digest = hashlib.blake2b(event_id.encode(), digest_size=9).digest()
+    return base64.urlsafe_b64encode(digest).decode()

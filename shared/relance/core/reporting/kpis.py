@@ -96,7 +96,7 @@ class CohortKpis:
 
     def add(self, cart: Cart, policy: ShopPolicy) -> None:
         self.carts += 1
-        self.events += len(cart.seen_event_ids)
+        self.events += cart.events_applied or len(cart.seen_event_ids)  # carts stored before counting
         self.margin_rate, self.usd_rate = policy.margin_rate, policy.usd_rate
         sent = emailed_steps(cart)
         # A cart that got an email was abandoned when it got it, even if the customer came
