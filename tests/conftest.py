@@ -17,6 +17,7 @@ import pytest
 
 from infra.local.lambda_context import LambdaContext
 from infra.local.stack import REGION, Stack, deploy
+from infra.local.threads import serialize_aws_calls
 from relance.config import Settings
 from relance.core.security.signing import signature, webhook_signature
 from relance.core.shop import Shop
@@ -56,6 +57,7 @@ def _fake_aws_environment() -> None:
 # At import, before any test module is collected: a module that imports the api's layer at
 # its top builds Powertools' process-wide Metrics then, and it reads its namespace once.
 _fake_aws_environment()
+serialize_aws_calls()
 
 
 class Clock:

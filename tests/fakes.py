@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -44,6 +44,10 @@ class MemoryCarts:
         if item is None or item[1] <= self._clock():
             return None
         return Cart.model_validate_json(item[0])
+
+    def get_many(self, shop_id: str, cart_ids: Collection[str]) -> dict[str, Cart]:
+        carts = (self.get(shop_id, cart_id) for cart_id in set(cart_ids))
+        return {cart.cart_id: cart for cart in carts if cart is not None}
 
     def save(self, cart: Cart, retention_days: int) -> Cart:
         now = self._clock()
@@ -206,6 +210,10 @@ class MemoryContacts:
 
     def erased_at(self, shop_id: str, email: str) -> datetime | None:
         return self._of(shop_id, email).erased_at
+
+    def erased_many(self, shop_id: str, emails: Collection[str]) -> dict[str, datetime]:
+        erased = {email: self.erased_at(shop_id, email) for email in emails}
+        return {email: at for email, at in erased.items() if at is not None}
 
     def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
         c, sent = self._of(shop_id, email), _ms(at)

@@ -253,11 +253,18 @@ def _read_units(dynamo: _Dynamo, operation: str, params: dict[str, Any], answer:
         dynamo.read([answer["Item"]] if "Item" in answer else [], bool(params.get("ConsistentRead")))
     elif operation in ("Query", "Scan"):
         dynamo.read(answer.get("Items", []), bool(params.get("ConsistentRead")))
-    elif operation == "BatchGetItem":
-        for table, items in answer.get("Responses", {}).items():
-            consistent = bool(params["RequestItems"][table].get("ConsistentRead"))
-            for item in items:
-                dynamo.read([item], consistent)
+    elif operation == "BatchGetItem":  # each key asked is billed, found or not
+        for table, request in params["RequestItems"].items():
+            found = answer.get("Responses", {}).get(table, [])
+            for item in found:
+                dynamo.read([item], bool(request.get("ConsistentRead")))
+            missing = (
+                len(request["Keys"])
+                - len(found)
+                - len(answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", []))
+            )
+            for _ in range(missing):
+                dynamo.read([], bool(request.get("ConsistentRead")))
 
 
 class _CountingStream(io.TextIOBase):

@@ -27,6 +27,7 @@ from infra.local.lambda_context import LambdaContext
 from infra.local.outbox import OutboxMailer
 from infra.local.ses_events import events_after_send
 from infra.local.stack import REGION, Stack, deploy
+from infra.local.threads import serialize_aws_calls
 from relance.config import Settings
 from relance.ports import OutgoingEmail
 from relance.wiring import AwsAdapters, use
@@ -83,6 +84,7 @@ class LocalRuntime:
         self, serve_api: bool = True, api_port: int = 0, local_routes: dict[str, LocalRoute] | None = None
     ) -> LocalRuntime:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+        serialize_aws_calls()
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self._set_environment(

@@ -1,8 +1,9 @@
 """What SES would publish to EventBridge after each send, for the local runtime.
 
-moto publishes no SES events. Locally, every accepted message gets a ``Send`` and then a
-``Delivery`` event, except for the SES mailbox simulator's addresses, which behave as on
-AWS: ``bounce@simulator.amazonses.com`` hard-bounces and ``complaint@...`` complains
+moto publishes no SES events. Locally, every accepted message gets a ``Delivery`` event (the
+stack's configuration set does not publish ``Send``: the reminder records its sends), except
+for the SES mailbox simulator's addresses, which behave as on AWS:
+``bounce@simulator.amazonses.com`` hard-bounces and ``complaint@...`` complains
 (``bounce+label@...`` works too).
 """
 
@@ -30,7 +31,7 @@ def events_after_send(
     mail = _record(message_id, recipient, at, configuration_set)
     local, _, domain = recipient.partition("@")
     kind = local.split("+")[0] if domain == SIMULATOR else "success"
-    details: list[tuple[str, dict[str, Any]]] = [("Email Sent", {"eventType": "Send", "mail": mail})]
+    details: list[tuple[str, dict[str, Any]]] = []
     stamp = {"timestamp": at.isoformat()}
     if kind == "bounce":
         bounce = {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": recipient}], **stamp}

@@ -7,7 +7,7 @@ service test can run at unit speed without embedded AWS.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -54,6 +54,9 @@ class OutgoingEmail:
 class CartStore(Protocol):
     def get(self, shop_id: str, cart_id: str) -> Cart | None:
         """The cart, or ``None`` (never stored, erased, or past its retention)."""
+
+    def get_many(self, shop_id: str, cart_ids: Collection[str]) -> dict[str, Cart]:
+        """The carts of ``cart_ids`` that ``get`` would return, by id, in a few reads."""
 
     def save(self, cart: Cart, retention_days: int) -> Cart:
         """Write ``cart`` if nobody wrote since it was read (else ``ConcurrentUpdate``)."""
@@ -119,6 +122,9 @@ class ContactStore(Protocol):
     def forget(self, shop_id: str, email: str, at: datetime) -> None: ...
 
     def erased_at(self, shop_id: str, email: str) -> datetime | None: ...
+
+    def erased_many(self, shop_id: str, emails: Collection[str]) -> dict[str, datetime]:
+        """``erased_at`` of each of ``emails`` that was erased, in a few reads."""
 
     def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None: ...
 

@@ -177,7 +177,7 @@ def test_a_hard_bounce_reported_by_ses_stops_the_sequence(runtime: LocalRuntime,
     assert len(emails_to(runtime, address)) == 1, "the bounce must stop steps 2 and 3"
     assert runtime.adapters.contacts.is_suppressed(client.shop_id, address)
     cart = runtime.adapters.carts.get(client.shop_id, "bounce-1")
-    assert cart is not None and set(cart.reminders[0].feedback) == {"send", "bounce"}
+    assert cart is not None and set(cart.reminders[0].feedback) == {"bounce"}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

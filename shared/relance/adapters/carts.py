@@ -11,7 +11,7 @@ a timer and a claim can never overwrite each other's changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,16 @@ class CartStore:
         if item is None or _expired(item, self._clock()):
             return None
         return Cart.model_validate_json(unpacked(item))
+
+    def get_many(self, shop_id: str, cart_ids: Collection[str]) -> dict[str, Cart]:
+        keys = [_cart_key(shop_id, cart_id) for cart_id in sorted(set(cart_ids))]
+        now = self._clock()
+        carts = (
+            Cart.model_validate_json(unpacked(item))
+            for item in get_many(self._table, keys, consistent=True)
+            if not _expired(item, now)
+        )
+        return {cart.cart_id: cart for cart in carts}
 
     def save(self, cart: Cart, retention_days: int) -> Cart:
         """Write ``cart`` if nobody wrote since it was read; return it with its new version."""

@@ -8,9 +8,11 @@ writes, safe under concurrent Lambdas.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from relance.adapters.pages import get_many
 from relance.core.sequence.contact import REMEMBERED_EMAILS, ContactState
 from relance.ports import LastEmail
 
@@ -159,6 +161,13 @@ class ContactStore:
 
     def erased_at(self, shop_id: str, email: str) -> datetime | None:
         return _at(self._item(shop_id, email).get("erased_at"))
+
+    def erased_many(self, shop_id: str, emails: Collection[str]) -> dict[str, datetime]:
+        by_key = {contact_key(shop_id, email)["pk"]: email for email in emails}
+        keys = [{"pk": pk, "sk": "CONTACT"} for pk in sorted(by_key)]
+        items = get_many(self._table, keys, consistent=True)
+        erased = {by_key[item["pk"]]: _at(item.get("erased_at")) for item in items}
+        return {email: at for email, at in erased.items() if at is not None}
 
     def note_email(self, shop_id: str, email: str, cart_id: str, at: datetime) -> None:
         """The email sent at ``at`` (its claim time): for attribution (last cart) and the

@@ -15,7 +15,8 @@ from relance.core.shop import Shop
 from relance.http.auth import SIGNED, signed, signed_shop
 from relance.http.errors import SIGNED_ROUTE_ANSWERS, FieldProblem, Invalid, documented
 from relance.http.responses import json_response, logger, metrics
-from relance.services.ingest import Applied, apply
+from relance.services.ingest import Applied
+from relance.services.ingest_batch import apply_batch
 from relance.telemetry import Metric, count, count_for_shop
 from relance.wiring import adapters
 
@@ -65,7 +66,7 @@ def post_events(batch: Annotated[EventBatch, Body()]) -> Response[str]:
     io = adapters()
     shop = signed_shop(router)
     parsed = parse_events(batch.events, now=io.clock())
-    results = [apply(io, shop, index, event) for index, event in parsed.events]
+    results = apply_batch(io, shop, parsed.events)
     _count(shop, results, parsed)
     answer = BatchAnswer(
         accepted=[AcceptedEvent(index=r.index, id=r.event_id, outcome=r.outcome) for r in results],

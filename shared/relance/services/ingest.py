@@ -47,9 +47,7 @@ def _load(adapters: Adapters, shop: Shop, event: ShopEvent) -> tuple[ShopEvent, 
 
 def apply(adapters: Adapters, shop: Shop, index: int, event: ShopEvent) -> Applied:
     """Apply one event with one conditional write; arm step 1 when the cart becomes eligible."""
-    if isinstance(event, CheckoutStarted) and event.checkout_token:
-        expires = event.occurred_at + timedelta(days=shop.policy.retention_days)
-        adapters.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
+    remember_checkout(adapters, shop, event)
     email = event.customer.email if event.customer else None
     if email is not None and was_erased(adapters, shop, str(email), event.occurred_at):
         return Applied(index, event.id, "erased")
@@ -81,6 +79,13 @@ def apply(adapters: Adapters, shop: Shop, index: int, event: ShopEvent) -> Appli
             index, event.id, "applied", timer_armed=armed, recovered_amount=recovered, currency=saved.currency
         )
     raise ConcurrentUpdate(event.cart_id)
+
+
+def remember_checkout(adapters: Adapters, shop: Shop, event: ShopEvent) -> None:
+    """A checkout's token names its cart: an order may name only the token."""
+    if isinstance(event, CheckoutStarted) and event.checkout_token:
+        expires = event.occurred_at + timedelta(days=shop.policy.retention_days)
+        adapters.checkouts.remember(shop.shop_id, event.checkout_token, event.cart_id, expires)
 
 
 def _finish_duplicate(adapters: Adapters, shop: Shop, stored: Cart, event: ShopEvent) -> None:
