@@ -56,6 +56,7 @@ lint: $(STAMP) ## ruff and cfn-lint
 
 bench: $(STAMP) ## benchmarks, run apart from the suite (figures in docs/benchmarks.md)
 	PYTHONPATH=.:shared $(BIN)/python -m tests.benchmarks.costs
+	PYTHONPATH=.:shared $(BIN)/python -m tests.benchmarks.ingest
 	$(BIN)/python tests/benchmarks/report_bench.py
 	$(BIN)/python tests/benchmarks/fuzz_api.py
 

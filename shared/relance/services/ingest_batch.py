@@ -70,8 +70,8 @@ def _erased(adapters: Adapters, shop: Shop, events: Sequence[Indexed]) -> set[in
 
 def _apply_group(adapters: Adapters, shop: Shop, stored: Cart | None, group: list[Indexed]) -> list[Applied]:
     """One cart's events of the batch, folded into one conditional write."""
-    if stored is None and any(isinstance(event, OrderPlaced | CartEmptied) for _, event in group):
-        # It may name a checkout rather than a cart: one by one, each finds its cart.
+    if stored is None and isinstance(group[0][1], OrderPlaced | CartEmptied):
+        # No cart of that id yet: it may name a checkout instead. One by one, each finds its cart.
         return [apply(adapters, shop, index, event) for index, event in group]
     cart = stored or new_cart(shop.shop_id, group[0][1])
     applied: list[Indexed] = []
