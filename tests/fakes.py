@@ -26,7 +26,7 @@ from relance.core.cart.state import Cart
 from relance.core.reporting.kpis import CohortKpis
 from relance.core.sequence.contact import REMEMBERED_EMAILS, ContactState
 from relance.core.shop import Shop
-from relance.ports import Clock, LastEmail, OutgoingEmail, SentMessage
+from relance.ports import Clock, LastEmail, OutgoingEmail, SentMessage, ShopDay
 
 
 def _ms(at: datetime) -> datetime:
@@ -354,10 +354,13 @@ class MemoryReports:
     def __init__(self) -> None:
         self.written: dict[str, list[Any]] = {}
 
-    def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> str:
+    def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> list[str]:
         key = f"{shop_id}/{day.isoformat()}/carts.csv"
-        self.written[key] = list(rows)
-        return key
+        kept = list(rows)
+        if self.written.get(key) == kept:
+            return []
+        self.written[key] = kept
+        return [key]
 
     def write_kpis(
         self,
@@ -367,13 +370,24 @@ class MemoryReports:
         segments: Sequence[tuple[str, CohortKpis]],
     ) -> list[str]:
         key = f"{shop_id}/{day.isoformat()}/kpis"
-        self.written[key] = [*cohorts, *segments]
+        kept = [*cohorts, *segments]
+        if self.written.get(key) == kept:
+            return []
+        self.written[key] = kept
         return [key]
 
     def write_export(self, shop_id: str, name: str, document: dict[str, Any]) -> str:
         key = export_key(shop_id, name)
         self.written[key] = [document]
         return key
+
+
+class MemoryReportJobs:
+    def __init__(self) -> None:
+        self.queued: list[ShopDay] = []
+
+    def enqueue(self, jobs: Sequence[ShopDay]) -> None:
+        self.queued.extend(jobs)
 
 
 class MemoryAdapters:
@@ -396,3 +410,4 @@ class MemoryAdapters:
         self.timers = MemoryTimers(clock)
         self.mailer = MemoryMailer()
         self.reports = MemoryReports()
+        self.report_jobs = MemoryReportJobs()

@@ -1,26 +1,60 @@
-"""Daily (scheduled) or on-demand KPI report.
+"""Daily KPI reports, fanned out: the nightly run queues one job per shop-day, the workers
+(this same function, fed by the jobs queue) build them in parallel.
 
-Scheduled: no input -> yesterday, every shop. On demand:
-``{"shop_id": "...", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}`` rebuilds that period.
+- Scheduled (no input), or any request over every shop: queue the jobs.
+- ``{"shop_id": "...", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}``: rebuild that shop's
+  period here and now.
+- An SQS batch of jobs ``{"shop_id", "day"}``: build each; a failed one is retried alone.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict
 
-from relance.services.report import ReportRequest, run
+from relance.ports import ShopDay
+from relance.services.report import ReportRequest, fan_out, run, run_job
 from relance.wiring import adapters
 
 logger = Logger(service="report")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+class JobBody(BaseModel):
+    """A job as SQS carries it (adapters/report_jobs.py writes it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shop_id: str
+    day: date
+
+
+def build(record: SQSRecord) -> list[str]:
+    job = JobBody.model_validate_json(record.body)
+    written = run_job(adapters(), ShopDay(job.shop_id, job.day))
+    logger.info("report day built", extra={"shop": job.shop_id, "day": str(job.day), "files": len(written)})
+    return written
 
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "Records" in (event or {}):
+        answer = process_partial_response(
+            event=event, record_handler=build, processor=processor, context=context
+        )
+        return dict(answer)  # {"batchItemFailures": [...]}: SQS redelivers only those
     # EventBridge's scheduled event carries its own fields ("detail-type"...): ignored.
     request = ReportRequest.model_validate(event or {})
+    if request.shop_id is None:
+        queued = fan_out(adapters(), request)
+        logger.info("report jobs queued", extra={"jobs": queued})
+        return {"queued": queued}
     written = run(adapters(), request)
     logger.info("report written", extra={"files": len(written)})
     return {"written": written}

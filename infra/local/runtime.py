@@ -25,6 +25,7 @@ from infra.cloudformation import http_routes
 from infra.local.http_front import ApiFront, LocalRoute, RouteTable
 from infra.local.lambda_context import LambdaContext
 from infra.local.outbox import OutboxMailer
+from infra.local.report_jobs import run_report
 from infra.local.ses_events import events_after_send
 from infra.local.stack import REGION, Stack, deploy
 from infra.local.threads import serialize_aws_calls
@@ -234,8 +235,8 @@ class LocalRuntime:
 
     # -- reports ------------------------------------------------------------------------
     def run_report(self, event: dict[str, Any]) -> list[str]:
-        written: list[str] = self.invoke("report", event)["written"]
-        return written
+        """The report files the run wrote; a nightly run's jobs are delivered as SQS would."""
+        return run_report(self.session, self.adapters.settings, self.invoke, event)
 
     def mirror_reports(self) -> list[Path]:
         """Copy the bucket's ``kpis/`` tree to ``out/reports`` (same layout as in S3)."""

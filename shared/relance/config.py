@@ -23,6 +23,7 @@ class Settings(BaseModel):
     SHOP_SECRETS_PREFIX: str = "/relance/shops"
     LINK_KEY_SECRET_ARN: str = ""
     MANUAL_CALL_TOPIC_ARN: str = ""
+    REPORT_JOBS_QUEUE_URL: str = ""
     PUBLIC_API_URL: str = ""
     """Base URL of the HTTP API, for tracked links in emails; empty: links go straight to the shop."""
 

@@ -174,8 +174,23 @@ class Mailer(Protocol):
         """Send; the provider's message id."""
 
 
+@dataclass(frozen=True)
+class ShopDay:
+    """One job of the nightly report: one shop's cohort of one day."""
+
+    shop_id: str
+    day: date
+
+
+class ReportJobs(Protocol):
+    def enqueue(self, jobs: Sequence[ShopDay]) -> None:
+        """Hand ``jobs`` to the report's workers (all of them, or raise)."""
+
+
 class ReportSink(Protocol):
-    def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> str: ...
+    """Each write returns the keys it wrote: none for a file whose content was there already."""
+
+    def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> list[str]: ...
 
     def write_kpis(
         self,
@@ -220,3 +235,5 @@ class Adapters(Protocol):
     def mailer(self) -> Mailer: ...
     @property
     def reports(self) -> ReportSink: ...
+    @property
+    def report_jobs(self) -> ReportJobs: ...

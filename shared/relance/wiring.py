@@ -18,6 +18,7 @@ from relance.adapters.codes import CodePool
 from relance.adapters.contacts import ContactStore
 from relance.adapters.mailer import SesMailer
 from relance.adapters.messages import MessageIndex
+from relance.adapters.report_jobs import SqsReportJobs
 from relance.adapters.reports import S3ReportSink
 from relance.adapters.scheduler import ReminderTimers, TimerTarget
 from relance.adapters.secrets import LinkKey, ShopSecrets
@@ -100,6 +101,10 @@ class AwsAdapters:
     @cached_property
     def reports(self) -> S3ReportSink:
         return S3ReportSink(self._client("s3"), self.settings.REPORTS_BUCKET)
+
+    @cached_property
+    def report_jobs(self) -> SqsReportJobs:
+        return SqsReportJobs(self._client("sqs"), self.settings.REPORT_JOBS_QUEUE_URL)
 
 
 _current: Adapters | None = None

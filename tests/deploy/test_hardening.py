@@ -42,7 +42,17 @@ def test_a_failing_report_run_is_retried_then_kept_and_alarmed() -> None:
     assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["TimerDeadLetterQueue", "Arn"]}}
     assert report["EventInvokeConfig"]["MaximumRetryAttempts"] >= 1
     allowed = [s for s in report["Policies"][0]["Statement"] if s["Action"] == "sqs:SendMessage"]
-    assert allowed and allowed[0]["Resource"] == {"Fn::GetAtt": ["TimerDeadLetterQueue", "Arn"]}
+    dead_letters, jobs = (
+        {"Fn::GetAtt": ["TimerDeadLetterQueue", "Arn"]},
+        {"Fn::GetAtt": ["ReportJobsQueue", "Arn"]},
+    )
+    assert allowed and allowed[0]["Resource"] == [dead_letters, jobs]
+    # A job that fails three times lands in the same dead-letter queue, which alarms.
+    redrive = RESOURCES["ReportJobsQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive == {"deadLetterTargetArn": dead_letters, "maxReceiveCount": 3}
+    worker = report["Events"]["Jobs"]["Properties"]
+    assert worker["Queue"] == jobs and worker["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert RESOURCES["ReportJobsQueue"]["Properties"]["VisibilityTimeout"] >= 6 * report["Timeout"]
     watched = [
         a for a in resources_of(TEMPLATE, "AWS::CloudWatch::Alarm").values()
         if a["Namespace"] == "AWS/SQS"

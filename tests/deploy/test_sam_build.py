@@ -1,5 +1,6 @@
-"""`make build` runs `sam build` on this machine (Python 3.11, no Docker, no python3.13) and
-gives Lambda's python3.13/arm64 what it can load: every native library built for AArch64."""
+"""`make build` runs `sam build` on this machine (Python 3.11, no Docker) and gives Lambda's
+python3.13/arm64 what it can load: every native library built for AArch64, and the layer's
+bytecode when a Python 3.13 is at hand (pyenv's, here)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,28 @@ def test_every_native_library_of_the_layer_is_aarch64(build: Path) -> None:
     for library in libraries:
         assert machine_of(library) == (ELF_64_BIT, LITTLE_ENDIAN, EM_AARCH64), library
         assert "x86_64" not in library.name and "cpython-311" not in library.name, library
+
+
+def runtime_python() -> str | None:
+    """A Python of Lambda's runtime version on this machine, as infra/build/Makefile finds it."""
+    found = sorted(Path.home().glob(".pyenv/versions/3.13.*/bin/python3.13"))
+    candidates = [str(found[-1])] if found else ["python3.13"]
+    for candidate in candidates:
+        if subprocess.run([candidate, "-c", ""], capture_output=True, check=False).returncode == 0:
+            return candidate
+    return None
+
+
+def test_the_layer_ships_bytecode_for_the_runtimes_python_when_this_machine_has_it(build: Path) -> None:
+    """Lambda's /opt is read-only: without .pyc, every cold start compiles the layer again."""
+    if runtime_python() is None:
+        pytest.skip("no Python 3.13 here: the layer is built without bytecode")
+    layer = build / "SharedLayer" / "python"
+    sources = [*(layer / "relance").rglob("*.py"), *(layer / "pydantic").glob("*.py")]
+    pycs = layer.rglob("__pycache__/*.cpython-313.pyc")
+    compiled = {pyc.parent.parent / pyc.name.split(".")[0] for pyc in pycs}
+    assert sources and all(p.with_suffix("") in compiled for p in sources)
+    assert not list(layer.rglob("*.cpython-311.pyc"))
 
 
 def test_the_layer_holds_the_package_and_a_css_inline_that_has_its_features(build: Path) -> None:

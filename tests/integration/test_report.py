@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from infra.local.report_jobs import run_report
 from relance.services.report import REFRESHED_DAYS
 from tests.conftest import T0, World
 from tests.factories import cart_updated, item, order_placed
@@ -20,8 +21,8 @@ H = timedelta(hours=1)
 
 
 def report(world: World, event: dict[str, Any]) -> list[str]:
-    written: list[str] = world.invoke("report", event)["written"]
-    return written
+    """The files the run wrote (a nightly run: once its queued jobs ran, as SQS delivers them)."""
+    return run_report(world.session, world.adapters.settings, world.invoke, event)
 
 
 def read(world: World, key: str) -> bytes:
@@ -49,10 +50,13 @@ def a_day_of_carts(world: World) -> None:
 def test_the_daily_run_writes_yesterdays_kpis_for_every_shop(world: World) -> None:
     a_day_of_carts(world)
     world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
-    keys = [k for k in report(world, {"version": "0", "detail-type": "Scheduled Event"}) if "2026-11-02" in k]
+    written = [
+        k for k in report(world, {"version": "0", "detail-type": "Scheduled Event"}) if "2026-11-02" in k
+    ]
     prefix = "kpis/shop=atelier-test/date=2026-11-02/"
     names = ("kpis.csv", "kpis.json", "kpis_by_step.csv", "kpis_by_segment.csv", "carts.csv")
-    assert keys == [prefix + name for name in names]
+    keys = [prefix + name for name in names]
+    assert sorted(written) == sorted(keys)
     rows = list(csv.DictReader(io.StringIO(read(world, keys[0]).decode("utf-8"))))
     assert len(rows) == 1
     row = rows[0]
@@ -121,3 +125,61 @@ def test_a_longer_attribution_window_rebuilds_more_days(world: World) -> None:
     world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
     days = sorted({k.split("/")[2] for k in report(world, {})})
     assert len(days) == 38 and days[-1] == "date=2026-11-02"
+
+
+def test_the_nightly_run_only_queues_one_job_per_shop_day(world: World) -> None:
+    other = world.shop.model_copy(update={"shop_id": "autre-boutique"})
+    world.adapters.shops.put(other)
+    world.clock.now = T0.replace(hour=2, minute=15) + 24 * H
+    assert world.invoke("report", {}) == {"queued": 2 * REFRESHED_DAYS}
+    files = world.session.client("s3").list_objects_v2(Bucket=world.adapters.settings.REPORTS_BUCKET)
+    assert files.get("KeyCount", 0) == 0  # the planning run built nothing itself
+    sqs = world.session.client("sqs")
+    url = world.adapters.settings.REPORT_JOBS_QUEUE_URL
+    bodies = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        bodies += [json.loads(m["Body"]) for m in messages]
+        sqs.delete_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages)])  # fmt: skip
+    assert len(bodies) == 2 * REFRESHED_DAYS
+    assert {(b["shop_id"], b["day"]) for b in bodies} >= {
+        ("autre-boutique", "2026-11-02"),
+        ("atelier-test", "2026-10-19"),
+    }
+
+
+def test_a_day_that_did_not_change_is_not_written_again(world: World) -> None:
+    a_day_of_carts(world)
+    world.clock.now = T0.replace(hour=2, minute=15) + 48 * H
+    first = report(world, {})
+    assert {k.split("/")[2] for k in first} >= {"date=2026-11-02", "date=2026-11-03"}
+    assert report(world, {}) == []  # the next night, nothing changed: nothing written
+    world.post([order_placed("od", world.clock(), "d", amount="12.00")])  # a cart of Nov 3 is bought
+    again = report(world, {})
+    assert again and all("date=2026-11-03" in key for key in again)
+    assert "kpis/shop=atelier-test/date=2026-11-03/carts.csv" in again
+
+
+def _job(message_id: str, day: str) -> dict[str, Any]:
+    body = json.dumps({"shop_id": "atelier-test", "day": day})
+    return {"messageId": message_id, "receiptHandle": "r", "body": body, "attributes": {},
+            "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+            "eventSourceARN": "arn:aws:sqs:eu-west-3:123456789012:jobs",
+            "awsRegion": "eu-west-3"}  # fmt: skip
+
+
+def test_a_job_that_fails_is_reported_alone_so_only_it_is_retried(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relance.services import report as report_service
+
+    built = report_service.build_day
+
+    def broken_on_the_2nd(adapters: Any, shop: Any, day: Any) -> list[str]:
+        if str(day) == "2026-11-02":
+            raise RuntimeError("S3 is down")
+        return built(adapters, shop, day)
+
+    monkeypatch.setattr(report_service, "build_day", broken_on_the_2nd)
+    event = {"Records": [_job("m-1", "2026-11-01"), _job("m-2", "2026-11-02")]}
+    assert world.invoke("report", event) == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}

@@ -20,6 +20,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from relance.adapters.errors import ConcurrentUpdate
 from relance.adapters.items import packed, unpacked
 from relance.adapters.pages import get_many, query_pages
+from relance.core.cart.events import STORED
 from relance.core.cart.state import Cart
 
 if TYPE_CHECKING:  # the stubs are a dev dependency, not in the layer
@@ -37,15 +38,13 @@ class CartStore:
         item = self._table.get_item(Key=_cart_key(shop_id, cart_id), ConsistentRead=True).get("Item")
         if item is None or _expired(item, self._clock()):
             return None
-        return Cart.model_validate_json(unpacked(item))
+        return _read(item)
 
     def get_many(self, shop_id: str, cart_ids: Collection[str]) -> dict[str, Cart]:
         keys = [_cart_key(shop_id, cart_id) for cart_id in sorted(set(cart_ids))]
         now = self._clock()
         carts = (
-            Cart.model_validate_json(unpacked(item))
-            for item in get_many(self._table, keys, consistent=True)
-            if not _expired(item, now)
+            _read(item) for item in get_many(self._table, keys, consistent=True) if not _expired(item, now)
         )
         return {cart.cart_id: cart for cart in carts}
 
@@ -87,7 +86,11 @@ class CartStore:
             keys = [{"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", [])]
             for item in get_many(self._table, keys):
                 if not _expired(item, now):
-                    yield Cart.model_validate_json(unpacked(item))
+                    yield _read(item)
+
+
+def _read(item: dict[str, Any]) -> Cart:
+    return Cart.model_validate_json(unpacked(item), context={STORED: True})
 
 
 def _cart_key(shop_id: str, cart_id: str) -> dict[str, str]:

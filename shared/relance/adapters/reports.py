@@ -5,17 +5,24 @@
 - ``kpis_by_segment.csv``: the same cohort by customer segment (prospect, returning);
 - ``carts.csv``: one row per cart (the fact table), streamed through a spooled temporary
   file so that a day of any size is written in bounded memory.
+
+A file whose content has not changed since the last run is not written again (its SHA-256
+is kept in the object's metadata): the nightly run rebuilds the days still changing, most
+files come out the same, and the versioned bucket keeps no copy of what did not change.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
 
 from relance.core.reporting.facts import FACT_COLUMNS
 from relance.core.reporting.kpis import STEP_COLUMNS, CohortKpis
@@ -26,6 +33,7 @@ if TYPE_CHECKING:
 KPI_COLUMNS = tuple(CohortKpis(shop_id="", day=date.min, currency="EUR").row())
 SEGMENT_COLUMNS = (*KPI_COLUMNS[:3], "segment", *KPI_COLUMNS[3:])
 SPOOL_BYTES = 8 * 1024 * 1024
+DIGEST = "sha256"
 
 
 EXPORTS_PREFIX = "exports/"
@@ -58,15 +66,32 @@ class S3ReportSink:
         self._client = client
         self._bucket = bucket
 
-    def _put(self, key: str, body: bytes, content_type: str) -> str:
-        self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
-        return key
+    def _unchanged(self, key: str, digest: str) -> bool:
+        try:
+            head = self._client.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return head.get("Metadata", {}).get(DIGEST) == digest
+
+    def _put(self, key: str, body: bytes, content_type: str) -> list[str]:
+        """Write ``body`` at ``key`` unless it is there already; the keys written."""
+        digest = hashlib.sha256(body).hexdigest()
+        if self._unchanged(key, digest):
+            return []
+        self._client.put_object(
+            Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, Metadata={DIGEST: digest}
+        )
+        return [key]
 
     def write_export(self, shop_id: str, name: str, document: dict[str, Any]) -> str:
         body = json.dumps(document, indent=2, ensure_ascii=False).encode()
-        return self._put(export_key(shop_id, name), body, "application/json")
+        key = export_key(shop_id, name)
+        self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType="application/json")
+        return key
 
-    def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> str:
+    def write_facts(self, shop_id: str, day: date, rows: Iterable[dict[str, str | int]]) -> list[str]:
         key = report_prefix(shop_id, day) + "carts.csv"
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b") as spool:
             text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
@@ -74,9 +99,13 @@ class S3ReportSink:
             text.flush()
             text.detach()  # keep the spool open for the upload
             spool.seek(0)
-            extra = {"ContentType": "text/csv; charset=utf-8"}
+            digest = hashlib.file_digest(spool, "sha256").hexdigest()
+            if self._unchanged(key, digest):
+                return []
+            spool.seek(0)
+            extra = {"ContentType": "text/csv; charset=utf-8", "Metadata": {DIGEST: digest}}
             self._client.upload_fileobj(spool, self._bucket, key, ExtraArgs=extra)
-        return key
+        return [key]
 
     def write_kpis(
         self,
@@ -91,8 +120,8 @@ class S3ReportSink:
         step_rows = [row for cohort in cohorts for row in cohort.step_rows()]
         csv_type, json_type = "text/csv; charset=utf-8", "application/json"
         return [
-            self._put(prefix + "kpis.csv", csv_bytes(KPI_COLUMNS, rows), csv_type),
-            self._put(prefix + "kpis.json", json.dumps(rows, indent=2).encode(), json_type),
-            self._put(prefix + "kpis_by_step.csv", csv_bytes(STEP_COLUMNS, step_rows), csv_type),
-            self._put(prefix + "kpis_by_segment.csv", csv_bytes(SEGMENT_COLUMNS, segment_rows), csv_type),
+            *self._put(prefix + "kpis.csv", csv_bytes(KPI_COLUMNS, rows), csv_type),
+            *self._put(prefix + "kpis.json", json.dumps(rows, indent=2).encode(), json_type),
+            *self._put(prefix + "kpis_by_step.csv", csv_bytes(STEP_COLUMNS, step_rows), csv_type),
+            *self._put(prefix + "kpis_by_segment.csv", csv_bytes(SEGMENT_COLUMNS, segment_rows), csv_type),
         ]

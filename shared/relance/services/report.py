@@ -12,7 +12,7 @@ from relance.core.reporting.kpis import CohortKpis, in_cohort
 from relance.core.segments import report_segment
 from relance.core.sequence.policy import ShopPolicy
 from relance.core.shop import Shop
-from relance.ports import Adapters
+from relance.ports import Adapters, ShopDay
 
 MAX_RANGE_DAYS = 400
 # A cohort changes while its sequence runs (7 days at most, plus a day of deferrals) and
@@ -55,7 +55,8 @@ class ReportRequest(BaseModel):
 
 
 def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
-    """Compute one shop-day from the day index and write its files; return their keys.
+    """Compute one shop-day from the day index and write its files; return the keys written
+    (a file whose content did not change is not written again).
 
     The carts are read once, page by page: each is added to its currency's KPIs while its
     fact row streams to S3.
@@ -74,19 +75,48 @@ def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
                 by_segment.add(cart, shop.policy)
                 yield fact_row(cart, shop.policy)
 
-    facts_key = adapters.reports.write_facts(shop_id, day, facts())
+    facts_written = adapters.reports.write_facts(shop_id, day, facts())
     totals = [cohorts[c] for c in sorted(cohorts)]
     by_segment = [(segment, segments[currency, segment]) for currency, segment in sorted(segments)]
-    return [*adapters.reports.write_kpis(shop_id, day, totals, by_segment), facts_key]
+    return [*adapters.reports.write_kpis(shop_id, day, totals, by_segment), *facts_written]
 
 
-def run(adapters: Adapters, request: ReportRequest) -> list[str]:
+def plan(adapters: Adapters, request: ReportRequest) -> list[ShopDay]:
+    """The shop-days ``request`` asks for (the recent ones still changing, by default)."""
     shop_ids = [request.shop_id] if request.shop_id else adapters.shops.shop_ids()
-    written: list[str] = []
+    jobs: list[ShopDay] = []
     for shop_id in shop_ids:
         shop = adapters.shops.get(shop_id)  # once per shop, not once per day rebuilt
         if shop is None:
             raise LookupError(f"unknown shop {shop_id!r}")
-        for day in request.days(adapters.clock(), refreshed_days(shop.policy)):
-            written.extend(build_day(adapters, shop, day))
+        jobs.extend(
+            ShopDay(shop_id, day) for day in request.days(adapters.clock(), refreshed_days(shop.policy))
+        )
+    return jobs
+
+
+def fan_out(adapters: Adapters, request: ReportRequest) -> int:
+    """Queue one job per shop-day for the report's workers: no run grows with the shops."""
+    jobs = plan(adapters, request)
+    adapters.report_jobs.enqueue(jobs)
+    return len(jobs)
+
+
+def run_job(adapters: Adapters, job: ShopDay) -> list[str]:
+    """Build one shop-day (a worker's job); the keys written."""
+    shop = adapters.shops.get(job.shop_id)
+    if shop is None:
+        return []  # the shop was removed since the job was queued
+    return build_day(adapters, shop, job.day)
+
+
+def run(adapters: Adapters, request: ReportRequest) -> list[str]:
+    """Build every shop-day ``request`` asks for, here and now (a rebuild, from the CLI)."""
+    shops: dict[str, Shop] = {}
+    written: list[str] = []
+    for job in plan(adapters, request):
+        shop = shops.get(job.shop_id) or adapters.shops.get(job.shop_id)
+        if shop is not None:
+            shops[job.shop_id] = shop
+            written.extend(build_day(adapters, shop, job.day))
     return written

@@ -20,7 +20,9 @@ from pydantic import (
     Field,
     HttpUrl,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -86,10 +88,26 @@ class AcquisitionSource(_Strict):
     referrer: str | None = Field(default=None, max_length=512)
 
 
+STORED = "stored"
+"""Validation context of a document Relance stored itself: its addresses were checked when
+they came in, and checking them again is most of the cost of reading a cart (the report
+reads millions)."""
+
+
+def _checked_once(value: Any, check: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    context: Any = info.context or {}
+    if isinstance(context, dict) and context.get(STORED) and isinstance(value, str):
+        return value
+    return check(value)
+
+
+Email = Annotated[EmailStr, WrapValidator(_checked_once)]
+
+
 class CustomerInfo(_Strict):
     """What the shop knows of the customer; every field optional and merged over time."""
 
-    email: EmailStr | None = None
+    email: Email | None = None
     first_name: str | None = Field(default=None, max_length=100)
     locale: str | None = Field(default=None, pattern=LOCALE_PATTERN)
     time_zone: TimeZoneName | None = None
