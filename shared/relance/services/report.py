@@ -61,21 +61,24 @@ def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
     The carts are read once, page by page: each is added to its currency's KPIs while its
     fact row streams to S3.
     """
-    shop_id = shop.shop_id
-    cohorts: dict[str, CohortKpis] = {}
+    shop_id, policy = shop.shop_id, shop.policy
     segments: dict[tuple[str, str], CohortKpis] = {}
 
     def facts() -> Iterator[dict[str, str | int]]:
         for cart in adapters.carts.carts_of_day(shop_id, day):
             if in_cohort(cart, day):
                 currency = str(cart.currency)
-                segment = report_segment(cart.customer.orders_count, cart.total, shop.policy.high_cart_value)
-                cohorts.setdefault(currency, CohortKpis(shop_id, day, currency)).add(cart, shop.policy)
-                by_segment = segments.setdefault((currency, segment), CohortKpis(shop_id, day, currency))
-                by_segment.add(cart, shop.policy)
-                yield fact_row(cart, shop.policy)
+                segment = report_segment(cart.customer.orders_count, cart.total, policy.high_cart_value)
+                kpis = segments.get((currency, segment))
+                if kpis is None:
+                    kpis = segments[currency, segment] = CohortKpis(shop_id, day, currency)
+                kpis.add(cart, policy)
+                yield fact_row(cart, policy)
 
     facts_written = adapters.reports.write_facts(shop_id, day, facts())
+    cohorts: dict[str, CohortKpis] = {}
+    for (currency, _), kpis in sorted(segments.items()):  # a cohort: the sum of its segments
+        cohorts.setdefault(currency, CohortKpis(shop_id, day, currency)).merge(kpis)
     totals = [cohorts[c] for c in sorted(cohorts)]
     by_segment = [(segment, segments[currency, segment]) for currency, segment in sorted(segments)]
     return [*adapters.reports.write_kpis(shop_id, day, totals, by_segment), *facts_written]

@@ -8,7 +8,7 @@ Carts are added one at a time, so a day of any size is read in bounded memory.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
@@ -134,6 +134,21 @@ class CohortKpis:
         self.clicked_and_recovered += clicked
         self.recovery_minutes.append((order.placed_at - cart.abandoned_at).total_seconds() / 60)
 
+    def merge(self, other: CohortKpis) -> None:
+        """Add ``other``'s carts (of the same day and currency): a cohort is the sum of its
+        segments, so each cart is added once, to its segment."""
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.margin_rate, self.usd_rate = other.margin_rate, other.usd_rate
+        self.recovery_minutes.extend(other.recovery_minutes)
+        for key, theirs in other.steps.items():
+            mine = self.steps.setdefault(key, StepKpis())
+            mine.sent += theirs.sent
+            mine.recovered_orders += theirs.recovered_orders
+            mine.recovered_revenue += theirs.recovered_revenue
+            for kind, count in theirs.engaged.items():
+                mine.engaged[kind] += count
+
     def _total(self, name: str) -> int:
         return sum(s.engaged[name] for s in self.steps.values())
 
@@ -216,3 +231,8 @@ class CohortKpis:
 def in_cohort(cart: Cart, day: date) -> bool:
     """Counted in ``day``'s report: it had items and was last touched that day."""
     return cart.cohort_day == day and bool(cart.items) and cart.currency is not None
+
+
+_SUMMED = tuple(
+    f.name for f in fields(CohortKpis) if f.type in ("int", "Decimal") and f.name not in ("shop_id", "day")
+)
