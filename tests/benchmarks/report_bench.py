@@ -137,7 +137,12 @@ def stages(count: int) -> dict[str, float]:
     documents = timed("unpack", lambda: [unpacked(stored[n % POOL]) for n in range(count)])
     carts = timed("parse", lambda: [Cart.model_validate_json(d, context={STORED: True}) for d in documents])
     kpis = CohortKpis(SHOP.shop_id, DAY, "EUR")
-    timed("kpis", lambda: all(kpis.add(cart, SHOP.policy) or True for cart in carts))
+
+    def accumulate() -> None:
+        for cart in carts:
+            kpis.add(cart, SHOP.policy)
+
+    timed("kpis", accumulate)
     rows = timed("fact_row", lambda: [fact_row(cart, SHOP.policy) for cart in carts])
     sink = S3ReportSink(CountingS3(), "bench")  # type: ignore[arg-type]
     timed("csv", lambda: sink.write_facts(SHOP.shop_id, DAY, rows))
