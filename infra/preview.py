@@ -22,7 +22,8 @@ from infra.shop_settings import templates_in
 from relance.core.email.compose import compose
 from relance.core.email.samples import SAMPLE_NOW, sample_cart
 from relance.core.shop import Shop
-from relance.services.templates import SAMPLE_LINKS, TemplateRejected, check_templates
+from relance.services.errors import TemplateRejected
+from relance.services.templates import SAMPLE_LINKS, check_templates
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -26,8 +26,9 @@ from relance.config import Settings
 from relance.core.cart.batch import field_errors
 from relance.core.sequence.policy import ShopPolicy
 from relance.ports import Adapters
+from relance.services.errors import TemplateRejected
 from relance.services.settings import ShopTexts, set_policy, set_texts
-from relance.services.templates import TEMPLATE_NAMES, TemplateRejected, upload_templates
+from relance.services.templates import TEMPLATE_NAMES, upload_templates
 from relance.wiring import AwsAdapters
 
 

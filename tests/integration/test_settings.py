@@ -11,7 +11,8 @@ from typing import Any, cast
 import pytest
 
 from relance.core.email.samples import sample_cart
-from relance.services.templates import TemplateRejected, check_templates
+from relance.services.errors import TemplateRejected
+from relance.services.templates import check_templates
 from tests.conftest import World, load_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.backend("memory")]

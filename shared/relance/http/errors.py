@@ -26,9 +26,9 @@ from relance.core.security.signing import AuthError
 from relance.core.security.tokens import ExpiredToken, InvalidToken
 from relance.http.auth import ShopSuspended, signer_of
 from relance.http.responses import json_response, logger, metrics, page_response
+from relance.services.errors import TemplateRejected
 from relance.services.links import LinkGone
 from relance.services.privacy import ErasureUnfinished
-from relance.services.templates import TemplateRejected
 from relance.telemetry import Metric, count
 
 UNAUTHORIZED = "missing, unknown or invalid credentials (docs/api.md#authentication)"

@@ -22,7 +22,6 @@ from relance.http.errors import SIGNED_ROUTE_ANSWERS, Invalid, documented
 from relance.http.responses import json_response
 from relance.services.erase import erase_customer
 from relance.services.settings import ShopTexts, set_brand, set_policy, set_texts
-from relance.services.templates import upload_templates
 from relance.wiring import adapters
 
 router = APIGatewayHttpRouter()
@@ -135,5 +134,7 @@ class TemplatesStored(BaseModel):
 )
 def put_templates(upload: Annotated[TemplateUpload, Body()]) -> Response[str]:
     """Check the templates on sample carts, then store them; on any failure nothing changes."""
+    from relance.services.templates import upload_templates  # jinja2: loaded for this route only
+
     names = upload_templates(adapters(), signed_shop(router), upload.by_name())
     return json_response(200, TemplatesStored(templates=names).model_dump(mode="json"))

@@ -30,6 +30,7 @@ from relance.core.email.sandbox import ShopSandbox
 from relance.core.language import LANGUAGES
 from relance.core.shop import Shop
 from relance.ports import Adapters
+from relance.services.errors import TemplateRejected
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +39,6 @@ MAX_TEMPLATE_BYTES = 100_000
 SAMPLE_LINKS = EmailLinks(
     cart="https://relance.example/r/SAMPLE", unsubscribe="https://relance.example/u/SAMPLE"
 )
-
-
-class TemplateRejected(ValueError):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 def sandboxed(overrides: dict[str, str]) -> Environment:

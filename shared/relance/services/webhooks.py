@@ -14,8 +14,6 @@ from relance.core.connectors import (
     EraseShop,
     ExportCustomer,
     Platform,
-    shopify,
-    woocommerce,
 )
 from relance.core.shop import Shop
 from relance.ports import Adapters
@@ -47,9 +45,15 @@ class Received:
 
 
 def _action(adapters: Adapters, delivery: Delivery) -> Action:
+    # A platform's payload models load with its first webhook: the api's cold start, which
+    # mostly serves /v1/events and links, does not pay for them.
     now = adapters.clock()
     if delivery.platform == "shopify":
+        from relance.core.connectors import shopify
+
         return shopify.read_webhook(delivery.topic, delivery.delivery_id, delivery.payload, now)
+    from relance.core.connectors import woocommerce
+
     return woocommerce.read_webhook(delivery.topic, delivery.payload, delivery.cart_page, now)
 
 
