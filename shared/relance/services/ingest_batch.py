@@ -45,6 +45,9 @@ def apply_batch(adapters: Adapters, shop: Shop, events: Sequence[Indexed]) -> li
         if index not in erased:
             groups.setdefault(event.cart_id, []).append((index, event))
     stored = adapters.carts.get_many(shop.shop_id, groups) if groups else {}
+    # The clients the workers use, built here: a boto3 session must not build clients from
+    # several threads at once.
+    _ = (adapters.timers, adapters.contacts, adapters.checkouts)
 
     def work(group: list[Indexed]) -> list[Applied]:
         return _apply_group(adapters, shop, stored.get(group[0][1].cart_id), group)
