@@ -9,9 +9,9 @@ import pytest
 
 from relance.adapters.carts import _cart_key
 from relance.core.cart.state import Cart, apply_event, new_cart
+from tests.capacity import item_size
 from tests.conftest import T0, World
 from tests.factories import cart_updated, parsed
-from tests.metering import item_size
 
 pytestmark = pytest.mark.integration
 
