@@ -11,6 +11,7 @@ from boto3.dynamodb.conditions import Key
 from relance.adapters.errors import ConcurrentUpdate
 from relance.adapters.items import text
 from relance.adapters.pages import query_pages
+from relance.core.cart.events import STORED
 from relance.core.shop import Shop
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ class ShopStore:
 
     def get(self, shop_id: str) -> Shop | None:
         item = self._table.get_item(Key={"pk": f"SHOP#{shop_id}", "sk": "SHOP"}).get("Item")
-        return None if item is None else Shop.model_validate_json(text(item, "doc"))
+        return None if item is None else _read(item)
 
     def put(self, shop: Shop) -> None:
         self._table.put_item(Item={"pk": f"SHOP#{shop.shop_id}", "sk": "SHOP", "doc": shop.model_dump_json()})
@@ -36,7 +37,7 @@ class ShopStore:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         if item is None:
             raise LookupError(shop_id)
-        changed = change(Shop.model_validate_json(text(item, "doc")))
+        changed = change(_read(item))
         try:
             self._table.put_item(
                 Item={**key, "doc": changed.model_dump_json()},
@@ -59,3 +60,7 @@ class ShopStore:
     def shop_ids(self) -> list[str]:
         pages = query_pages(self._table, KeyConditionExpression=Key("pk").eq("SHOPS"))
         return [str(item["sk"]) for page in pages for item in page.get("Items", [])]
+
+
+def _read(item: dict[str, Any]) -> Shop:
+    return Shop.model_validate_json(text(item, "doc"), context={STORED: True})

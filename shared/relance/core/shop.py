@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-from relance.core.cart.events import TimeZoneName
+from relance.core.cart.events import Email, TimeZoneName
 from relance.core.language import Language
 from relance.core.sequence.policy import ShopPolicy
 
@@ -68,10 +68,10 @@ class Shop(BaseModel):
 
     shop_id: str = Field(pattern=SHOP_ID_PATTERN)
     name: str = Field(min_length=1, max_length=100)
-    sender_email: EmailStr
+    sender_email: Email
     postal_address: str = Field(min_length=5, max_length=300)
     website: HttpUrl
-    support_email: EmailStr | None = None
+    support_email: Email | None = None
     language: Language = "fr"
     time_zone: TimeZoneName = "Europe/Paris"
     status: Literal["active", "suspended"] = "active"

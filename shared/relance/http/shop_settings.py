@@ -13,8 +13,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from relance.core.cart.events import Email
 from relance.core.sequence.policy import ShopPolicy
 from relance.core.shop import Brand
 from relance.http.auth import SIGNED, signed, signed_shop
@@ -85,7 +86,7 @@ def put_brand(brand: Annotated[Brand, Body()]) -> Response[str]:
 class ErasureRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr
+    email: Email
 
 
 class Erased(BaseModel):

@@ -8,9 +8,10 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
 from relance.core.cart.events import LOCALE_PATTERN, MAX_CART_ITEMS, ShopEvent
+from relance.core.cart.events import Email as Address
 from relance.core.connectors import MalformedWebhook
 
 _LOCALE = re.compile(LOCALE_PATTERN)
@@ -36,7 +37,7 @@ def _first_lines(value: Any) -> Any:
 
 
 Text = Annotated[str | None, BeforeValidator(_blank_is_absent)]
-Email = Annotated[EmailStr | None, BeforeValidator(_blank_is_absent)]
+Email = Annotated[Address | None, BeforeValidator(_blank_is_absent)]
 UtcDatetime = Annotated[datetime, BeforeValidator(_utc_when_unzoned)]
 FirstLines = BeforeValidator(_first_lines)
 
