@@ -183,3 +183,11 @@ def test_a_job_that_fails_is_reported_alone_so_only_it_is_retried(
     monkeypatch.setattr(report_service, "build_day", broken_on_the_2nd)
     event = {"Records": [_job("m-1", "2026-11-01"), _job("m-2", "2026-11-02")]}
     assert world.invoke("report", event) == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}
+
+
+def test_a_fact_row_out_of_column_order_is_refused_not_written_askew(world: World) -> None:
+    from relance.core.reporting.facts import FACT_COLUMNS
+
+    askew = dict(reversed([(column, "x") for column in FACT_COLUMNS]))
+    with pytest.raises(ValueError, match="not FACT_COLUMNS"):
+        world.adapters.reports.write_facts("atelier-test", T0.date(), [askew])

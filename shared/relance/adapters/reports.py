@@ -50,11 +50,23 @@ def report_prefix(shop_id: str, day: date) -> str:
 
 def _write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[dict[str, str | int]]) -> None:
     """Spreadsheet-friendly: UTF-8, a header row even for an empty day, plain decimals."""
-    # "ignore": the rows are ours and complete; checking each for unknown keys costs more
-    # than the rest of writing it.
-    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
+    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def _write_facts(stream: IO[str], rows: Iterable[dict[str, str | int]]) -> None:
+    """The fact file, a row per cart: ``fact_row`` builds its columns in order, so the values
+    are written as they come (the first row's keys are checked), a third of the cost of
+    matching each by name, millions of times."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(FACT_COLUMNS)
+    checked = False
+    for row in rows:
+        if not checked and tuple(row) != FACT_COLUMNS:
+            raise ValueError(f"a fact row's columns are not FACT_COLUMNS: {list(row)}")
+        checked = True
+        writer.writerow(row.values())
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, str | int]]) -> bytes:
@@ -97,7 +109,7 @@ class S3ReportSink:
         key = report_prefix(shop_id, day) + "carts.csv"
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b") as spool:
             text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-            _write_csv(text, FACT_COLUMNS, rows)
+            _write_facts(text, rows)
             text.flush()
             text.detach()  # keep the spool open for the upload
             spool.seek(0)
