@@ -4,8 +4,8 @@ While ``metering(meter)`` is open, every AWS call a function makes (inside
 ``function_running()``) is counted by service and operation, with the DynamoDB capacity
 units AWS would charge for it (tests/capacity.py).
 Every invocation of a function is counted with the bytes it logs (log lines, EMF lines, and
-Lambda's own START/END/REPORT lines) and its own CPU time: the process's CPU time less
-what moto spent answering.
+Lambda's own START/END/REPORT lines) and its own CPU time: the process's CPU time less what
+moto spent answering the function's calls and what this meter spent around them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,8 @@ from relance.core.reporting.costs import Usage
 from tests.capacity import Capacity, dynamodb_call
 from tests.conftest import BaseWorld
 from tests.faults.injector import _IN_FUNCTION
+
+_THE_FUNCTIONS_CALL: ContextVar[bool] = ContextVar("the_functions_call", default=False)
 
 FUNCTIONS = ("api", "reminder", "feedback", "report")
 LAMBDA_PLATFORM_LOG_BYTES = 380
@@ -92,6 +95,9 @@ class Meter:
     parts: dict[str, Part] = field(default_factory=dict)
     current: str = ""
     aws_cpu_seconds: float = 0.0
+    """CPU moto spent answering the functions' calls (AWS's, not billed to them)."""
+    meter_cpu_seconds: float = 0.0
+    """CPU this meter spent around each call (not the function's)."""
     _tables: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -138,36 +144,52 @@ def metering(meter: Meter) -> Iterator[Meter]:
         service = client.meta.service_model.service_name
         meter.part.calls[f"{service}.{operation}"] += 1
         latency_ms[0] += LATENCY_MS.get(service, 20)
-        run = lambda: original_call(client, operation, params)  # noqa: E731
+        started, ran = time.thread_time(), [0.0]
+
+        def run() -> Any:
+            begun, token = time.thread_time(), _THE_FUNCTIONS_CALL.set(True)
+            try:
+                return original_call(client, operation, params)
+            finally:
+                _THE_FUNCTIONS_CALL.reset(token)
+                ran[0] += time.thread_time() - begun
+
         token = _IN_FUNCTION.set(False)  # the meter's own reads are not the function's
         try:
             if service == "dynamodb":
-                return dynamodb_call(
-                    Capacity(meter.part, meter._tables, original_call, client), operation, params, run
-                )
-            return run()  # type: ignore[no-untyped-call]
+                capacity = Capacity(meter.part, meter._tables, original_call, client)
+                return dynamodb_call(capacity, operation, params, run)
+            return run()
         finally:
             _IN_FUNCTION.reset(token)
+            # What the meter did around the call (sizes, the items it read) is not the function's.
+            meter.meter_cpu_seconds += time.thread_time() - started - ran[0]
 
     def timed_answer(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
-        started = time.process_time()
+        started = time.thread_time()
         try:
             return original_answer(self, event_name, request, **kwargs)
         finally:
-            meter.aws_cpu_seconds += time.process_time() - started
+            if _THE_FUNCTIONS_CALL.get():  # moto answering the function (not the meter's reads)
+                meter.aws_cpu_seconds += time.thread_time() - started
 
     def counted_invoke(world: BaseWorld, function: str, event: dict[str, Any]) -> dict[str, Any]:
         meter.current = function
         part = meter.part
         part.invocations += 1
         part.log_bytes += LAMBDA_PLATFORM_LOG_BYTES + (API_ACCESS_LOG_BYTES if function == "api" else 0)
-        started, moto_before = time.process_time(), meter.aws_cpu_seconds
+        started, moto_before, meter_before = (
+            time.process_time(),
+            meter.aws_cpu_seconds,
+            meter.meter_cpu_seconds,
+        )
         latency_ms[0] = 0.0
         try:
             with redirect_stdout(stream):  # EMF lines
                 return original_invoke(world, function, event)
         finally:
-            own = time.process_time() - started - (meter.aws_cpu_seconds - moto_before)
+            others = (meter.aws_cpu_seconds - moto_before) + (meter.meter_cpu_seconds - meter_before)
+            own = time.process_time() - started - others
             part.own_cpu_seconds += own
             billed_ms = math.ceil(own * 1000 * CPU_SCALE + latency_ms[0])
             part.billed_gb_seconds += billed_ms / 1000 * MEMORY_GB[function]

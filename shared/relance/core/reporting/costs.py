@@ -101,7 +101,7 @@ def usd(usage: Usage, *, tracing: bool = False) -> Decimal:
 EVENT_USAGE = Usage(
     api_requests=1,
     lambda_invocations=1,
-    lambda_gb_seconds=0.024,
+    lambda_gb_seconds=0.021,
     dynamodb_read_units=2.5,
     dynamodb_write_units=1.3,
     log_bytes=1510,
@@ -110,7 +110,7 @@ EVENT_USAGE = Usage(
 """One cart event posted by the shop (the first of a cart also arms its timer)."""
 EMAIL_USAGE = Usage(
     lambda_invocations=3.33,
-    lambda_gb_seconds=0.152,
+    lambda_gb_seconds=0.132,
     dynamodb_read_units=11.83,
     dynamodb_write_units=8.0,
     scheduler_invocations=1.33,
