@@ -188,6 +188,6 @@ def test_a_job_that_fails_is_reported_alone_so_only_it_is_retried(
 def test_a_fact_row_out_of_column_order_is_refused_not_written_askew(world: World) -> None:
     from relance.core.reporting.facts import FACT_COLUMNS
 
-    askew = dict(reversed([(column, "x") for column in FACT_COLUMNS]))
+    askew: dict[str, str | int] = dict(reversed([(column, "x") for column in FACT_COLUMNS]))
     with pytest.raises(ValueError, match="not FACT_COLUMNS"):
         world.adapters.reports.write_facts("atelier-test", T0.date(), [askew])
