@@ -16,6 +16,10 @@ READ_TIMEOUT_SECONDS = 5
 """DynamoDB, Scheduler, SSM answer in milliseconds; SES sends in well under a second."""
 MAX_ATTEMPTS = 3
 """The first try and two retries, in botocore's ``standard`` mode (throttling included)."""
+POOL_CONNECTIONS = 20
+"""Connections a client keeps open (botocore keeps 10): the api works on 16 carts of a batch
+at once (services/ingest_batch.py), and a call finding the pool full opens a connection it
+then drops, a TLS handshake each time."""
 _STANDARD_BACKOFF_BASE = 2
 _STANDARD_BACKOFF_CAP_SECONDS = 20
 
@@ -24,6 +28,7 @@ CLIENT_CONFIG = Config(
     read_timeout=READ_TIMEOUT_SECONDS,
     # total_max_attempts counts the first try; botocore reads a bare max_attempts as retries.
     retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+    max_pool_connections=POOL_CONNECTIONS,
 )
 
 

@@ -133,3 +133,9 @@ def test_work_runs_concurrently_in_the_callers_context_and_fails_as_a_whole() ->
         each(failing, list(range(4)), workers=4)
     assert sorted(done) == [0, 1, 2, 3]  # every piece ran before the failure was raised
     assert ingest_batch.WORKERS > 1
+
+
+def test_each_client_keeps_a_connection_open_for_every_worker() -> None:
+    from relance.aws_clients import CLIENT_CONFIG
+
+    assert CLIENT_CONFIG.max_pool_connections >= ingest_batch.WORKERS
