@@ -9,16 +9,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
 
-from relance.ports import ShopDay
+from relance.adapters.report_jobs import job_of
 from relance.services.report import ReportRequest, fan_out, run, run_job
 from relance.wiring import adapters
 
@@ -26,18 +24,9 @@ logger = Logger(service="report")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-class JobBody(BaseModel):
-    """A job as SQS carries it (adapters/report_jobs.py writes it)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    shop_id: str
-    day: date
-
-
 def build(record: SQSRecord) -> list[str]:
-    job = JobBody.model_validate_json(record.body)
-    written = run_job(adapters(), ShopDay(job.shop_id, job.day))
+    job = job_of(record.body)
+    written = run_job(adapters(), job)
     logger.info("report day built", extra={"shop": job.shop_id, "day": str(job.day), "files": len(written)})
     return written
 

@@ -191,3 +191,20 @@ def test_a_fact_row_out_of_column_order_is_refused_not_written_askew(world: Worl
     askew: dict[str, str | int] = dict(reversed([(column, "x") for column in FACT_COLUMNS]))
     with pytest.raises(ValueError, match="not FACT_COLUMNS"):
         world.adapters.reports.write_facts("atelier-test", T0.date(), [askew])
+
+
+def test_jobs_go_through_sqs_ten_at_a_time_and_read_back_as_written(world: World) -> None:
+    from relance.adapters.report_jobs import job_of
+    from relance.ports import ShopDay
+
+    jobs = [ShopDay("atelier-test", T0.date() - timedelta(days=n)) for n in range(23)]
+    world.adapters.report_jobs.enqueue(jobs)
+    sqs, url = world.session.client("sqs"), world.adapters.settings.REPORT_JOBS_QUEUE_URL
+    read = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        read += [job_of(m["Body"]) for m in messages]
+        for m in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    assert sorted(read, key=lambda j: j.day) == sorted(jobs, key=lambda j: j.day)
+    with pytest.raises(ValidationError):
+        job_of('{"shop_id": "atelier-test", "day": "yesterday"}')

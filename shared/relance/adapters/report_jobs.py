@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
 
 from relance.ports import ShopDay
 
@@ -18,6 +21,19 @@ ROUNDS = 3
 
 def job_body(job: ShopDay) -> str:
     return json.dumps({"shop_id": job.shop_id, "day": job.day.isoformat()})
+
+
+class _JobBody(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    shop_id: str
+    day: date
+
+
+def job_of(body: str) -> ShopDay:
+    """The job a message carries (what :func:`job_body` wrote); ValidationError otherwise."""
+    parsed = _JobBody.model_validate_json(body)
+    return ShopDay(parsed.shop_id, parsed.day)
 
 
 class UnsentJobs(Exception):
