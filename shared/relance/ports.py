@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from relance.config import Settings
 from relance.core.cart.state import Cart
-from relance.core.reporting.kpis import CohortKpis
 from relance.core.sequence.contact import ContactState
 from relance.core.shop import Shop
+
+if TYPE_CHECKING:  # only the report builds KPIs: the other functions need not import them
+    from relance.core.reporting.kpis import CohortKpis
 
 Clock = Callable[[], datetime]
 
