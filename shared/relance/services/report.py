@@ -84,18 +84,20 @@ def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
     return [*adapters.reports.write_kpis(shop_id, day, totals, by_segment), *facts_written]
 
 
-def plan(adapters: Adapters, request: ReportRequest) -> list[ShopDay]:
-    """The shop-days ``request`` asks for (the recent ones still changing, by default)."""
+def _shop_days(adapters: Adapters, request: ReportRequest) -> Iterator[tuple[Shop, date]]:
+    """Each shop ``request`` names (every shop by default), read once, with each of its days."""
     shop_ids = [request.shop_id] if request.shop_id else adapters.shops.shop_ids()
-    jobs: list[ShopDay] = []
     for shop_id in shop_ids:
         shop = adapters.shops.get(shop_id)  # once per shop, not once per day rebuilt
         if shop is None:
             raise LookupError(f"unknown shop {shop_id!r}")
-        jobs.extend(
-            ShopDay(shop_id, day) for day in request.days(adapters.clock(), refreshed_days(shop.policy))
-        )
-    return jobs
+        for day in request.days(adapters.clock(), refreshed_days(shop.policy)):
+            yield shop, day
+
+
+def plan(adapters: Adapters, request: ReportRequest) -> list[ShopDay]:
+    """The shop-days ``request`` asks for (the recent ones still changing, by default)."""
+    return [ShopDay(shop.shop_id, day) for shop, day in _shop_days(adapters, request)]
 
 
 def fan_out(adapters: Adapters, request: ReportRequest) -> int:
@@ -115,11 +117,4 @@ def run_job(adapters: Adapters, job: ShopDay) -> list[str]:
 
 def run(adapters: Adapters, request: ReportRequest) -> list[str]:
     """Build every shop-day ``request`` asks for, here and now (a rebuild, from the CLI)."""
-    shops: dict[str, Shop] = {}
-    written: list[str] = []
-    for job in plan(adapters, request):
-        shop = shops.get(job.shop_id) or adapters.shops.get(job.shop_id)
-        if shop is not None:
-            shops[job.shop_id] = shop
-            written.extend(build_day(adapters, shop, job.day))
-    return written
+    return [key for shop, day in _shop_days(adapters, request) for key in build_day(adapters, shop, day)]
