@@ -46,5 +46,8 @@ def erase_cart(adapters: Adapters, shop: Shop, cart_id: str) -> bool:
 
 def was_erased(adapters: Adapters, shop: Shop, email: str, occurred_at: datetime) -> bool:
     """The customer asked to be erased after this event happened: do not store it again."""
-    erased_at = adapters.contacts.erased_at(shop.shop_id, email)
+    return happened_before_erasure(occurred_at, adapters.contacts.erased_at(shop.shop_id, email))
+
+
+def happened_before_erasure(occurred_at: datetime, erased_at: datetime | None) -> bool:
     return erased_at is not None and occurred_at <= erased_at

@@ -17,6 +17,7 @@ from relance.core.cart.state import Cart, apply_event, new_cart
 from relance.core.sequence.decisions import needs_timer
 from relance.core.shop import Shop
 from relance.ports import Adapters
+from relance.services.erase import happened_before_erasure
 from relance.services.ingest import (
     Applied,
     _arm_timer_of,
@@ -66,8 +67,7 @@ def _erased(adapters: Adapters, shop: Shop, events: Sequence[Indexed]) -> set[in
         for index, event in events
         if event.customer
         and event.customer.email
-        and str(event.customer.email) in erased_at
-        and event.occurred_at <= erased_at[str(event.customer.email)]
+        and happened_before_erasure(event.occurred_at, erased_at.get(str(event.customer.email)))
     }
 
 
