@@ -70,15 +70,25 @@ def apply(adapters: Adapters, shop: Shop, index: int, event: ShopEvent) -> Appli
             _arm_timer_of(adapters, shop, saved)
         new_address = stored is None or stored.customer.email != saved.customer.email
         _note_customer(adapters, shop, saved, event, armed=armed, new_address=new_address)
-        order = saved.order
-        newly_ordered = order is not None and (stored is None or stored.order is None)
-        recovered = order.amount if newly_ordered and order is not None and order.recovered else None
-        if newly_ordered and recovered is None and isinstance(event, OrderPlaced):
-            recovered = _credit_same_customer(adapters, shop, saved, event)
+        recovered = recovered_by(adapters, shop, stored, saved, event)
         return Applied(
             index, event.id, "applied", timer_armed=armed, recovered_amount=recovered, currency=saved.currency
         )
     raise ConcurrentUpdate(event.cart_id)
+
+
+def recovered_by(
+    adapters: Adapters, shop: Shop, stored: Cart | None, saved: Cart, event: ShopEvent
+) -> Decimal | None:
+    """What ``event`` recovered: it is the order that closed the cart (``stored`` had none),
+    credited to one of its reminders, or else, by the attribution fallback, to the customer's
+    emailed cart (``None`` when neither, or for a hold-out customer)."""
+    order = saved.order
+    if order is None or (stored is not None and stored.order is not None):
+        return None
+    if not isinstance(event, OrderPlaced) or event.order_id != order.order_id:
+        return None
+    return order.amount if order.recovered else _credit_same_customer(adapters, shop, saved, event)
 
 
 def remember_checkout(adapters: Adapters, shop: Shop, event: ShopEvent) -> None:

@@ -21,11 +21,11 @@ from relance.services.erase import happened_before_erasure
 from relance.services.ingest import (
     Applied,
     _arm_timer_of,
-    _credit_same_customer,
     _finish_duplicate,
     _note_customer,
     _with_timer,
     apply,
+    recovered_by,
     remember_checkout,
 )
 from relance.services.parallel import each
@@ -113,21 +113,9 @@ def _follow_up(
         _note_customer(
             adapters, shop, saved, event, armed=armed and n == last, new_address=new_address and n == 0
         )
-    newly_ordered = saved.order is not None and (stored is None or stored.order is None)
     results = {}
     for n, (index, event) in enumerate(applied):
-        recovered = None
-        if (
-            newly_ordered
-            and isinstance(event, OrderPlaced)
-            and saved.order
-            and event.order_id == saved.order.order_id
-        ):
-            recovered = (
-                saved.order.amount
-                if saved.order.recovered
-                else _credit_same_customer(adapters, shop, saved, event)
-            )
+        recovered = recovered_by(adapters, shop, stored, saved, event)
         results[index] = Applied(
             index, event.id, "applied", timer_armed=armed and n == last, recovered_amount=recovered,
             currency=saved.currency,
