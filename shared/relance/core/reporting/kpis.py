@@ -233,6 +233,5 @@ def in_cohort(cart: Cart, day: date) -> bool:
     return cart.cohort_day == day and bool(cart.items) and cart.currency is not None
 
 
-_SUMMED = tuple(
-    f.name for f in fields(CohortKpis) if f.type in ("int", "Decimal") and f.name not in ("shop_id", "day")
-)
+_SUMMED = tuple(f.name for f in fields(CohortKpis) if f.type in ("int", "Decimal"))
+"""The counters and sums a cohort adds up from its segments."""
