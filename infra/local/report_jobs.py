@@ -11,7 +11,8 @@ from relance.config import Settings
 Invoke = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
-def _record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+    """An SQS message (as ReceiveMessage gives it) as Lambda hands it to the function."""
     return {
         "messageId": message["MessageId"],
         "receiptHandle": message["ReceiptHandle"],
@@ -40,7 +41,7 @@ def deliver_report_jobs(session: Any, queue_url: str, invoke: Invoke) -> int:
     ran = 0
     while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
         for message in messages:
-            answer = invoke("report", {"Records": [_record(message, queue_arn)]})
+            answer = invoke("report", {"Records": [sqs_record(message, queue_arn)]})
             ran += 1
             if not answer.get("batchItemFailures"):
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from infra.local.report_jobs import run_report
+from infra.local.report_jobs import run_report, sqs_record
 from relance.services.report import REFRESHED_DAYS
 from tests.conftest import T0, World
 from tests.factories import cart_updated, item, order_placed
@@ -162,10 +162,8 @@ def test_a_day_that_did_not_change_is_not_written_again(world: World) -> None:
 
 def _job(message_id: str, day: str) -> dict[str, Any]:
     body = json.dumps({"shop_id": "atelier-test", "day": day})
-    return {"messageId": message_id, "receiptHandle": "r", "body": body, "attributes": {},
-            "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-            "eventSourceARN": "arn:aws:sqs:eu-west-3:123456789012:jobs",
-            "awsRegion": "eu-west-3"}  # fmt: skip
+    message = {"MessageId": message_id, "ReceiptHandle": "r", "Body": body, "MD5OfBody": ""}
+    return sqs_record(message, "arn:aws:sqs:eu-west-3:123456789012:jobs")
 
 
 def test_a_job_that_fails_is_reported_alone_so_only_it_is_retried(
