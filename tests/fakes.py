@@ -24,6 +24,7 @@ from relance.adapters.secrets import ROTATION_OVERLAP
 from relance.config import Settings
 from relance.core.cart.state import Cart
 from relance.core.reporting.kpis import CohortKpis
+from relance.core.reporting.reported import ReportedCart
 from relance.core.sequence.contact import REMEMBERED_EMAILS, ContactState
 from relance.core.shop import Shop
 from relance.ports import Clock, LastEmail, OutgoingEmail, SentMessage, ShopDay
@@ -71,6 +72,10 @@ class MemoryCarts:
             cart = self.get(shop, cart_id) if shop == shop_id else None
             if cart is not None and cart.cohort_day == day:
                 yield cart
+
+    def reported_carts_of_day(self, shop_id: str, day: date) -> Iterator[ReportedCart]:
+        for cart in self.carts_of_day(shop_id, day):
+            yield ReportedCart.model_validate_json(self._items[shop_id, cart.cart_id][0])
 
 
 class MemoryShops:

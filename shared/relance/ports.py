@@ -19,6 +19,7 @@ from relance.core.shop import Shop
 
 if TYPE_CHECKING:  # only the report builds KPIs: the other functions need not import them
     from relance.core.reporting.kpis import CohortKpis
+    from relance.core.reporting.reported import ReportedCart
 
 Clock = Callable[[], datetime]
 
@@ -66,6 +67,9 @@ class CartStore(Protocol):
     def delete(self, shop_id: str, cart_id: str) -> bool: ...
 
     def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]: ...
+
+    def reported_carts_of_day(self, shop_id: str, day: date) -> Iterator[ReportedCart]:
+        """The carts of ``carts_of_day`` as the report reads them (only what it shows)."""
 
 
 class ShopStore(Protocol):

@@ -22,14 +22,15 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from relance.adapters.carts import _read
+from relance.adapters.carts import _read_reported
 from relance.adapters.items import packed, unpacked
 from relance.adapters.reports import S3ReportSink
 from relance.config import Settings
 from relance.core.cart.events import STORED
-from relance.core.cart.state import Cart
+from relance.core.cart.state import Cart, event_key
 from relance.core.reporting.facts import fact_row
 from relance.core.reporting.kpis import CohortKpis
+from relance.core.reporting.reported import ReportedCart
 from relance.core.shop import Shop
 from relance.services.report import build_day
 from relance.wiring import AwsAdapters
@@ -43,29 +44,36 @@ SHOP = Shop(
 
 
 def cart_document(n: int) -> str:
-    """A realistic cart: 2 items, a customer, 0-3 reminders with feedback, some orders."""
+    """A realistic cart as the adapter stores it: 2 items, a customer, 1-12 events
+    remembered, 0-3 reminders with feedback, some orders; defaults left out."""
     at = START + timedelta(seconds=n % 86_000)
     steps = n % 4
     reminders = [
-        {"step": s, "variant": "A", "claimed_at": (at + timedelta(hours=3 * s)).isoformat(),
-         "message_id": f"m-{n}-{s}", "feedback": {"delivery": (at + timedelta(hours=3 * s)).isoformat()}}
+        {"step": s, "variant": "A", "claimed_at": at + timedelta(hours=3 * s),
+         "message_id": f"m-{n}-{s}", "feedback": {"delivery": at + timedelta(hours=3 * s)}}
         for s in range(1, steps + 1)
     ]  # fmt: skip
     order = None
     if n % 7 == 0:
-        placed = (at + timedelta(hours=5)).isoformat()
-        order = {"order_id": f"o{n}", "amount": "89.00", "currency": "EUR",
-                 "placed_at": placed, "credited_step": 1 if steps else None}  # fmt: skip
-    doc = {
-        "shop_id": "bench-shop", "cart_id": f"cart-{n}", "status": "ordered" if order else "active",
-        "items": [{"sku": "A", "name": "Lampe", "quantity": 1, "unit_price": "59.00"},
-                  {"sku": "B", "name": "Bougie", "quantity": 2, "unit_price": "15.00"}],
-        "currency": "EUR", "total": "89.00", "restore_url": f"https://bench.example/cart/{n}",
-        "customer": {"email": f"c{n}@example.fr", "orders_count": n % 3},
-        "created_at": at.isoformat(), "last_activity_at": at.isoformat(), "content_at": at.isoformat(),
-        "eligible_at": at.isoformat(), "reminders": reminders, "order": order, "version": 3,
-    }  # fmt: skip
-    return json.dumps(doc)
+        placed = at + timedelta(hours=3 * steps + 2)  # after its last email
+        order = {"order_id": f"o{n}", "amount": "89.00", "currency": "EUR", "placed_at": placed,
+                 "credited_step": steps or None}  # fmt: skip
+    events = n % 12 + 1
+    cart = Cart.model_validate(
+        {
+            "shop_id": "bench-shop", "cart_id": f"cart-{n}", "status": "ordered" if order else "active",
+            "items": [{"sku": "A", "name": "Lampe", "quantity": 1, "unit_price": "59.00"},
+                      {"sku": "B", "name": "Bougie", "quantity": 2, "unit_price": "15.00"}],
+            "currency": "EUR", "total": "89.00", "restore_url": f"https://bench.example/cart/{n}",
+            "customer": {"email": f"c{n}@example.fr", "first_name": "Claire", "locale": "fr-FR",
+                         "orders_count": n % 3},
+            "created_at": at, "last_activity_at": at, "content_at": at, "customer_at": at,
+            "eligible_at": at, "reminders": reminders, "order": order, "version": 3 + steps,
+            "seen_event_ids": [event_key(f"{n}-{e}") for e in range(events)], "events_applied": events,
+        },
+        context={STORED: True},
+    )  # fmt: skip
+    return cart.model_dump_json(exclude_defaults=True)
 
 
 POOL = 840
@@ -77,9 +85,9 @@ class GeneratedCarts:
         self.count = count
         self.items = [{"docz": packed(cart_document(n))} for n in range(POOL)]
 
-    def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]:
+    def reported_carts_of_day(self, shop_id: str, day: date) -> Iterator[ReportedCart]:
         for n in range(self.count):
-            yield _read(self.items[n % POOL])  # as the DynamoDB adapter reads each item
+            yield _read_reported(self.items[n % POOL])  # as the DynamoDB adapter reads each item
 
 
 class CountingS3:
@@ -128,26 +136,34 @@ def stages(count: int) -> dict[str, float]:
     840 stored ones cycled through, so that nothing piles up in memory and skews the time)."""
     stored = GeneratedCarts(count).items
     documents = [unpacked(item) for item in stored]
-    carts = [Cart.model_validate_json(d, context={STORED: True}) for d in documents]
+    carts = [ReportedCart.model_validate_json(d) for d in documents]
     rows = [fact_row(cart, SHOP.policy) for cart in carts]
     kpis = CohortKpis(SHOP.shop_id, DAY, "EUR")
     sink = S3ReportSink(CountingS3(), "bench")  # type: ignore[arg-type]
     work: dict[str, Callable[[int], object]] = {
         "unpack": lambda n: unpacked(stored[n % POOL]),
-        "parse": lambda n: Cart.model_validate_json(documents[n % POOL], context={STORED: True}),
+        "parse": lambda n: ReportedCart.model_validate_json(documents[n % POOL]),
         "kpis": lambda n: kpis.add(carts[n % POOL], SHOP.policy),
         "fact_row": lambda n: fact_row(carts[n % POOL], SHOP.policy),
     }
+    work["csv"] = lambda n: sink.write_facts(SHOP.shop_id, DAY, (rows[i % POOL] for i in range(n)))
     timings: dict[str, float] = {}
     for name, step in work.items():
-        started = time.process_time()
-        for n in range(count):
-            step(n)
-        timings[name] = round((time.process_time() - started) / count * 1e6, 1)
-    started = time.process_time()
-    sink.write_facts(SHOP.shop_id, DAY, (rows[n % POOL] for n in range(count)))
-    timings["csv"] = round((time.process_time() - started) / count * 1e6, 1)
+        rounds = []
+        for _ in range(ROUNDS):  # the fastest round: the least disturbed by the machine's other work
+            started = time.process_time()
+            if name == "csv":
+                step(count)
+            else:
+                for n in range(count):
+                    step(n)
+            rounds.append(time.process_time() - started)
+        timings[name] = round(min(rounds) / count * 1e6, 1)
+    timings["total"] = round(sum(timings.values()), 1)
     return timings
+
+
+ROUNDS = 25
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import pytest
 from relance.adapters.contacts import contact_digest
 from relance.adapters.errors import ConcurrentUpdate
 from relance.core.cart.state import Cart, apply_event, new_cart
+from relance.core.reporting.reported import ReportedCart
 from relance.ports import Adapters, OutgoingEmail, SentMessage
 from tests.conftest import T0, Clock, demo_shop
 from tests.factories import cart_updated, parsed
@@ -78,6 +79,19 @@ def test_carts_of_a_day_are_the_shops_own_and_deleted_ones_are_gone(ports: Subje
     assert carts.delete(SHOP, "a") and not carts.delete(SHOP, "a")
     assert [c.cart_id for c in carts.carts_of_day(SHOP, T0.date())] == ["b"]
     assert list(carts.carts_of_day("other-shop", T0.date())) == []
+
+
+def test_the_report_reads_a_days_carts_with_what_it_shows_of_each(ports: Subject) -> None:
+    carts = ports.adapters.carts
+    saved = carts.save(_cart("a"), retention_days=90)
+    carts.save(_cart("late", 30), retention_days=90)
+    (reported,) = carts.reported_carts_of_day(SHOP, T0.date())
+    shown = ReportedCart.of(saved)  # items are kept as stored: only their number is read
+    assert reported.model_dump(exclude={"items"}) == shown.model_dump(exclude={"items"})
+    assert (reported.cart_id, reported.total, reported.cohort_day) == ("a", saved.total, T0.date())
+    assert len(reported.items) == len(saved.items) > 0
+    assert reported.customer.orders_count == saved.customer.orders_count
+    assert list(carts.reported_carts_of_day("other-shop", T0.date())) == []
 
 
 def test_shops_change_whole_and_list_themselves(ports: Subject) -> None:

@@ -11,6 +11,7 @@ import pytest
 from relance.core.cart.state import Cart, RecordedOrder, Reminder, apply_event, new_cart
 from relance.core.reporting.facts import FACT_COLUMNS, fact_row
 from relance.core.reporting.kpis import CohortKpis, in_cohort
+from relance.core.reporting.reported import ReportedCart
 from relance.core.sequence.policy import ShopPolicy
 from tests.conftest import T0
 from tests.factories import cart_updated, item, parsed
@@ -46,7 +47,7 @@ def cart(
 
 def cohort(*carts: Cart) -> CohortKpis:
     kpis = CohortKpis("shop", DAY, "EUR")
-    for one in carts:
+    for one in map(ReportedCart.of, carts):
         if in_cohort(one, DAY):
             kpis.add(one, POLICY)
     return kpis
@@ -91,7 +92,7 @@ def test_the_step_breakdown_credits_each_order_to_its_step() -> None:
 
 def test_money_keeps_the_currency_precision_and_empty_days_divide_by_nothing() -> None:
     yen = CohortKpis("shop", DAY, "JPY")
-    yen.add(cart("y", steps=(1,), order_after=5 * H, amount="1200", currency="JPY"), POLICY)
+    yen.add(ReportedCart.of(cart("y", steps=(1,), order_after=5 * H, amount="1200", currency="JPY")), POLICY)
     assert yen.row()["recovered_revenue"] == "1200"
     empty = CohortKpis("shop", DAY, "EUR").row()
     assert empty["recovery_rate"] == "0.0000" and empty["minutes_to_recovery_mean"] == ""
@@ -100,7 +101,7 @@ def test_money_keeps_the_currency_precision_and_empty_days_divide_by_nothing() -
 def test_a_fact_row_per_cart_without_personal_data() -> None:
     recovered = cart("recovered-2", steps=(1, 2), order_after=7 * H, amount="120.00",
                      feedback={2: ("delivery", "click")})  # fmt: skip
-    row = fact_row(recovered, POLICY)
+    row = fact_row(ReportedCart.of(recovered), POLICY)
     assert tuple(row) == FACT_COLUMNS
     assert (row["recovered"], row["credited_step"], row["clicked"], row["opened"]) == (
         "true",
@@ -123,7 +124,7 @@ def test_aws_cost_and_net_margin_when_the_shop_gives_its_rates() -> None:
     assert plain["net_recovered_margin"] == ""
     kpis = CohortKpis("shop", DAY, "EUR")
     policy = ShopPolicy(margin_rate=Decimal("0.4"), usd_rate=Decimal("0.9"))
-    for one in week():
+    for one in map(ReportedCart.of, week()):
         if in_cohort(one, DAY):
             kpis.add(one, policy)
     cost_eur = Decimal(kpis.row()["aws_cost_usd"]) * Decimal("0.9")
@@ -148,7 +149,7 @@ def test_hold_out_carts_and_their_natural_returns_are_counted_apart() -> None:
     assert (row["holdout_carts"], row["holdout_orders"], row["holdout_revenue"]) == (1, 1, "70.00")
     assert (row["recovered_orders"], row["natural_orders"], row["reminded"]) == (2, 1, 3)
     assert row["natural_recovery_rate"] == "1.0000" and row["incremental_recovery_rate"] == "-0.3333"
-    assert fact_row(held, POLICY)["holdout"] == "true"
+    assert fact_row(ReportedCart.of(held), POLICY)["holdout"] == "true"
 
 
 def test_incentive_cost_counts_only_recovered_orders_and_comes_off_the_margin() -> None:
@@ -163,16 +164,16 @@ def test_incentive_cost_counts_only_recovered_orders_and_comes_off_the_margin() 
     policy = ShopPolicy(margin_rate=Decimal("0.5"), usd_rate=Decimal(1))
     kpis = CohortKpis("shop", DAY, "EUR")
     for one in (used, unused):
-        kpis.add(one, policy)
+        kpis.add(ReportedCart.of(one), policy)
     row = kpis.row()
     assert row["incentives_given"] == 2
     assert row["incentive_cost"] == "20.00", "10 % of the 200.00 order; the unused code costs nothing"
     aws = Decimal(str(row["aws_cost_usd"]))
     expected = (Decimal("100.00") - 20 - aws).quantize(Decimal("0.01"))
     assert Decimal(str(row["net_recovered_margin"])) == expected
-    facts = fact_row(used, policy)
+    facts = fact_row(ReportedCart.of(used), policy)
     assert (facts["incentive_code"], facts["incentive_cost"]) == ("MERCI", "20.00")
-    assert fact_row(unused, policy)["incentive_cost"] == "0"
+    assert fact_row(ReportedCart.of(unused), policy)["incentive_cost"] == "0"
 
 
 def test_unsubscribes_are_counted_by_step() -> None:
@@ -190,7 +191,7 @@ def test_an_email_counts_even_when_the_customer_came_back_and_bought_within_hour
     bought = emailed.model_copy(update={"status": "ordered", "order": order})
     kpis = cohort(bought)
     assert kpis.row()["emails_sent"] == 1
-    assert fact_row(bought, POLICY)["emails_sent"] == 1
+    assert fact_row(ReportedCart.of(bought), POLICY)["emails_sent"] == 1
 
 
 def test_a_second_order_through_the_same_cart_is_kept_and_reported() -> None:
@@ -202,6 +203,6 @@ def test_a_second_order_through_the_same_cart_is_kept_and_reported() -> None:
     assert second is not None and [o.order_id for o in second.later_orders] == ["B-2"]
     resent = apply_event(second, parsed({**order_placed("o3", T0 + 9 * H, "c", "30.00"), "order_id": "B-2"}))
     assert resent is not None and len(resent.later_orders) == 1  # the same order again: kept once
-    row = fact_row(second, POLICY)
+    row = fact_row(ReportedCart.of(second), POLICY)
     assert row["later_orders"] == 1 and row["later_orders_amount"] == "30.00"
     assert second.order is not None and second.order.order_id == "order-o1"

@@ -22,6 +22,7 @@ from relance.adapters.items import packed, unpacked
 from relance.adapters.pages import get_many, query_pages
 from relance.core.cart.events import STORED
 from relance.core.cart.state import Cart
+from relance.core.reporting.reported import ReportedCart
 
 if TYPE_CHECKING:  # the stubs are a dev dependency, not in the layer
     from mypy_boto3_dynamodb.service_resource import Table
@@ -80,17 +81,26 @@ class CartStore:
 
     def carts_of_day(self, shop_id: str, day: date) -> Iterator[Cart]:
         """Carts abandoned on ``day`` (UTC), page by page: memory stays bounded."""
+        return map(_read, self._items_of_day(shop_id, day))
+
+    def reported_carts_of_day(self, shop_id: str, day: date) -> Iterator[ReportedCart]:
+        """The same carts, as the report reads them (the fields it does not show skipped)."""
+        return map(_read_reported, self._items_of_day(shop_id, day))
+
+    def _items_of_day(self, shop_id: str, day: date) -> Iterator[dict[str, Any]]:
         now = self._clock()
         day_key = Key("gsi1pk").eq(f"DAY#{shop_id}#{day.isoformat()}")
         for page in query_pages(self._table, IndexName=DAY_INDEX, KeyConditionExpression=day_key):
             keys = [{"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", [])]
-            for item in get_many(self._table, keys):
-                if not _expired(item, now):
-                    yield _read(item)
+            yield from (item for item in get_many(self._table, keys) if not _expired(item, now))
 
 
 def _read(item: dict[str, Any]) -> Cart:
     return Cart.model_validate_json(unpacked(item), context={STORED: True})
+
+
+def _read_reported(item: dict[str, Any]) -> ReportedCart:
+    return ReportedCart.model_validate_json(unpacked(item))
 
 
 def _cart_key(shop_id: str, cart_id: str) -> dict[str, str]:

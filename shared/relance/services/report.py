@@ -65,7 +65,7 @@ def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
     segments: dict[tuple[str, str], CohortKpis] = {}
 
     def facts() -> Iterator[dict[str, str | int]]:
-        for cart in adapters.carts.carts_of_day(shop_id, day):
+        for cart in adapters.carts.reported_carts_of_day(shop_id, day):
             if in_cohort(cart, day):
                 currency = str(cart.currency)
                 segment = report_segment(cart.customer.orders_count, cart.total, policy.high_cart_value)

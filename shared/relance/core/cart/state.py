@@ -37,6 +37,7 @@ from relance.core.cart.history import GrantedIncentive, RecordedOrder, Reminder,
 __all__ = [
     "REMEMBERED_EVENT_IDS",
     "Cart",
+    "CartRecord",
     "CartStatus",
     "GrantedIncentive",
     "RecordedOrder",
@@ -56,38 +57,31 @@ REMEMBERED_EVENT_IDS = 32
 CartStatus = Literal["active", "ordered", "emptied"]
 
 
-class Cart(_State):
+class CartRecord(_State):
+    """What a cart's report reads: how it went (status, sequence, order) and its value.
+
+    :class:`Cart` adds what only ingest and the sequence need (items, customer, timer...);
+    the report reads stored carts as ``relance.core.reporting.reported.ReportedCart``,
+    which skips them."""
+
     shop_id: str
     cart_id: str
     status: CartStatus = "active"
-    items: tuple[CartItem, ...] = ()
     currency: str | None = None
     total: Decimal = Decimal(0)
-    restore_url: str | None = None
-    customer: CustomerInfo = CustomerInfo()
-    customer_at: datetime | None = None
     created_at: datetime
-    content_at: datetime | None = None
     last_activity_at: datetime | None = None
-    checkout_started_at: datetime | None = None
-    checkout_tokens: tuple[str, ...] = ()
-    """The checkout ids announced for this cart (the index items erasure must remove)."""
-    emptied_at: datetime | None = None
     order: RecordedOrder | None = None
     later_orders: tuple[RecordedOrder, ...] = ()
     """Orders placed through this cart after its first one (a cart restored and bought again):
     natural returns, kept and reported, never credited to a reminder."""
     reminders: tuple[Reminder, ...] = ()
-    timer: Timer | None = None
     eligible_at: datetime | None = None
     """When the cart first qualified for a reminder (contact, items, above the floor)."""
     incentive: GrantedIncentive | None = None
     flagged_at: datetime | None = None
     """When staff were asked to call about this high-value cart (once per cart)."""
-    seen_event_ids: tuple[str, ...] = ()
-    """``event_key`` of the last REMEMBERED_EVENT_IDS events (whole ids in carts stored before)."""
     events_applied: int = 0
-    version: int = 0
 
     @property
     def abandoned_at(self) -> datetime:
@@ -98,6 +92,22 @@ class Cart(_State):
     def cohort_day(self) -> date:
         """The UTC day of abandonment: the report the cart counts in."""
         return self.abandoned_at.astimezone(UTC).date()
+
+
+class Cart(CartRecord):
+    items: tuple[CartItem, ...] = ()
+    restore_url: str | None = None
+    customer: CustomerInfo = CustomerInfo()
+    customer_at: datetime | None = None
+    content_at: datetime | None = None
+    checkout_started_at: datetime | None = None
+    checkout_tokens: tuple[str, ...] = ()
+    """The checkout ids announced for this cart (the index items erasure must remove)."""
+    emptied_at: datetime | None = None
+    timer: Timer | None = None
+    seen_event_ids: tuple[str, ...] = ()
+    """``event_key`` of the last REMEMBERED_EVENT_IDS events (whole ids in carts stored before)."""
+    version: int = 0
 
     def reminder(self, step: int) -> Reminder | None:
         return next((r for r in self.reminders if r.step == step), None)

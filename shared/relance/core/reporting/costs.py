@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from relance.core.cart.state import Cart
+from relance.core.cart.state import CartRecord
 from relance.core.money import plain_amount
 
 MILLION = Decimal(1_000_000)
@@ -123,7 +123,7 @@ PER_EVENT = usd(EVENT_USAGE)
 PER_EMAIL = usd(EMAIL_USAGE)
 
 
-def incentive_cost(cart: Cart) -> Decimal:
+def incentive_cost(cart: CartRecord) -> Decimal:
     """What the cart's discount cost the shop, in the cart's currency.
 
     Counted only when the order was recovered (a code only costs when used); assumed used

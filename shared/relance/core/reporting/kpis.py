@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from relance.core.cart.state import Cart, Reminder
+from relance.core.cart.state import CartRecord, Reminder
 from relance.core.money import plain_amount
 from relance.core.reporting.costs import cost_columns, incentive_cost
 from relance.core.reporting.incrementality import Group, lift_columns
+from relance.core.reporting.reported import ReportedCart
 from relance.core.sequence.policy import ShopPolicy
 
 RATE = Decimal("0.0001")
@@ -45,13 +46,13 @@ STEP_COLUMNS = (
 )  # fmt: skip
 
 
-def emailed_steps(cart: Cart) -> list[Reminder]:
+def emailed_steps(cart: CartRecord) -> list[Reminder]:
     """The steps that went out as emails: with SES's id, or unconfirmed (SES's answer was
     lost: counted as sent, as the customer most likely got it)."""
     return [r for r in cart.reminders if not r.held_out and (r.message_id or r.unconfirmed)]
 
 
-def was_abandoned(cart: Cart, policy: ShopPolicy) -> bool:
+def was_abandoned(cart: CartRecord, policy: ShopPolicy) -> bool:
     """Not bought before the first reminder would have gone out."""
     if cart.order is None:
         return True
@@ -94,7 +95,7 @@ class CohortKpis:
     recovery_minutes: list[float] = field(default_factory=list)
     steps: dict[tuple[int, str], StepKpis] = field(default_factory=dict)
 
-    def add(self, cart: Cart, policy: ShopPolicy) -> None:
+    def add(self, cart: ReportedCart, policy: ShopPolicy) -> None:
         self.carts += 1
         self.events += cart.events_applied or len(cart.seen_event_ids)  # carts stored before counting
         self.margin_rate, self.usd_rate = policy.margin_rate, policy.usd_rate
@@ -108,10 +109,11 @@ class CohortKpis:
         self.reminded += bool(sent)
         self.holdout_carts += any(r.held_out for r in cart.reminders)
         for reminder in sent:
-            step = self.steps.setdefault((reminder.step, reminder.variant), StepKpis())
+            step = self.steps.get((reminder.step, reminder.variant)) or self._new_step(reminder)
             step.sent += 1
-            for kind in ENGAGEMENT:
-                step.engaged[kind] += kind in reminder.feedback
+            for kind in reminder.feedback:
+                if kind in step.engaged:  # the kinds reported (SES sends a few more)
+                    step.engaged[kind] += 1
         clicked = any("click" in r.feedback for r in sent)
         self.clicked_carts += clicked
         self.incentives_given += cart.incentive is not None
@@ -133,6 +135,10 @@ class CohortKpis:
         step.recovered_revenue += order.amount
         self.clicked_and_recovered += clicked
         self.recovery_minutes.append((order.placed_at - cart.abandoned_at).total_seconds() / 60)
+
+    def _new_step(self, reminder: Reminder) -> StepKpis:
+        step = self.steps[reminder.step, reminder.variant] = StepKpis()
+        return step
 
     def merge(self, other: CohortKpis) -> None:
         """Add ``other``'s carts (of the same day and currency): a cohort is the sum of its
@@ -228,7 +234,7 @@ class CohortKpis:
         return rows
 
 
-def in_cohort(cart: Cart, day: date) -> bool:
+def in_cohort(cart: ReportedCart, day: date) -> bool:
     """Counted in ``day``'s report: it had items and was last touched that day."""
     return cart.cohort_day == day and bool(cart.items) and cart.currency is not None
 
