@@ -183,6 +183,16 @@ def test_a_job_that_fails_is_reported_alone_so_only_it_is_retried(
     assert world.invoke("report", event) == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}
 
 
+def test_a_job_whose_message_cannot_be_read_fails_alone_and_is_logged(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreadable = {**_job("m-bad", "2026-11-01"), "body": "{not json"}
+    event = {"Records": [unreadable, _job("m-ok", "2026-11-01")]}
+    assert world.invoke("report", event) == {"batchItemFailures": [{"itemIdentifier": "m-bad"}]}
+    failed = [r for r in caplog.records if r.getMessage() == "report day failed"]
+    assert [getattr(r, "message_id", None) for r in failed] == ["m-bad"] and failed[0].exc_info
+
+
 def test_a_fact_row_out_of_column_order_is_refused_not_written_askew(world: World) -> None:
     from relance.core.reporting.facts import FACT_COLUMNS
 

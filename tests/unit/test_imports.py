@@ -13,12 +13,17 @@ import pytest
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
+    "asyncio",
+    "aws_lambda_powertools.utilities.data_classes",
     "email_validator",
     "jinja2",
     "relance.core.connectors.shopify",
     "relance.core.connectors.woocommerce",
 )
-NEEDED = {"reminder": {"jinja2"}}  # it renders the emails
+NEEDED = {
+    "reminder": {"jinja2"},  # it renders the emails
+    "api": {"asyncio", "aws_lambda_powertools.utilities.data_classes"},  # Powertools' HTTP resolver
+}
 PROBE = """
 import json, sys
 import functions.{function}.handler
