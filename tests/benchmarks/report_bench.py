@@ -1,13 +1,15 @@
 """Time and peak memory of building one shop-day report, at 10 k, 100 k and 1 M carts.
 
     PYTHONPATH=.:shared .venv/bin/python tests/benchmarks/report_bench.py [sizes...]
-    PYTHONPATH=.:shared .venv/bin/python tests/benchmarks/report_bench.py --stages 20000
+    PYTHONPATH=.:shared .venv/bin/python tests/benchmarks/report_bench.py --stages 4000
 
 Each size runs in a fresh process (so peak RSS is its own). The report runs through the
-real code path - `services.report.build_day`: cart documents parsed from JSON as the
-DynamoDB adapter does, KPIs accumulated, the fact file streamed through the S3 sink -
-with the two I/O ends replaced: cart documents come from a generator shaped like the
-index query's pages, and S3 is a client that reads and counts the uploaded bytes.
+real code path - `services.report.build_day`: stored carts unpacked and read as the
+DynamoDB adapter reads them for a report (``ReportedCart``), KPIs accumulated, the fact
+file streamed through the S3 sink - with the two I/O ends replaced: the stored items come
+from a generator in place of the index query's pages, and S3 is a client that reads and
+counts the uploaded bytes. ``--stages N`` times each step apart over N carts (the
+fastest of ROUNDS rounds: this kind of machine's speed moves from one second to the next).
 DynamoDB and S3 latency are not measured here (they are I/O, paged by 1 MB).
 """
 

@@ -116,8 +116,9 @@ class CohortKpis:
                     step.engaged[kind] += 1
         clicked = any("click" in r.feedback for r in sent)
         self.clicked_carts += clicked
-        self.incentives_given += cart.incentive is not None
-        self.incentive_cost += incentive_cost(cart)
+        if cart.incentive is not None:
+            self.incentives_given += 1
+            self.incentive_cost += incentive_cost(cart)
         order = cart.order
         if order is None or order.credited_elsewhere:
             return  # an order credited to another cart of the customer counts there
