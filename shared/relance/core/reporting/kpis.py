@@ -109,7 +109,10 @@ class CohortKpis:
         self.reminded += bool(sent)
         self.holdout_carts += any(r.held_out for r in cart.reminders)
         for reminder in sent:
-            step = self.steps.get((reminder.step, reminder.variant)) or self._new_step(reminder)
+            key = (reminder.step, reminder.variant)
+            step = self.steps.get(key)
+            if step is None:  # not setdefault: that would build a StepKpis for every email
+                step = self.steps[key] = StepKpis()
             step.sent += 1
             for kind in reminder.feedback:
                 if kind in step.engaged:  # the kinds reported (SES sends a few more)
@@ -136,10 +139,6 @@ class CohortKpis:
         step.recovered_revenue += order.amount
         self.clicked_and_recovered += clicked
         self.recovery_minutes.append((order.placed_at - cart.abandoned_at).total_seconds() / 60)
-
-    def _new_step(self, reminder: Reminder) -> StepKpis:
-        step = self.steps[reminder.step, reminder.variant] = StepKpis()
-        return step
 
     def merge(self, other: CohortKpis) -> None:
         """Add ``other``'s carts (of the same day and currency): a cohort is the sum of its
