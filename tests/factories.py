@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
 
 from relance.core.cart.events import ShopEvent
+from relance.core.cart.state import Cart, apply_event, new_cart
 
 _parse: TypeAdapter[ShopEvent] = TypeAdapter(ShopEvent)
 
@@ -75,3 +76,20 @@ FAST_INCENTIVE_POLICY: dict[str, Any] = {
     "pressure_cap": {"max_emails": 20},
     "incentive": static_incentive(5),
 }
+
+
+def realistic_cart(at: datetime, cart_id: str = "cart-1") -> Cart:
+    """A cart as a storefront fills it: 3 lines with pictures and product pages, 10 updates."""
+    lines = [
+        {"sku": f"TSHIRT-ORGANIC-{k:03d}-M", "name": f"T-shirt en coton bio, coloris n° {k}, taille M",
+         "quantity": 1 + k, "unit_price": "24.50", "category": "Vêtements > Hauts",
+         "image_url": f"https://cdn.atelier-test.example/products/tshirt-organic-{k:03d}-m/front-800x800.jpg",
+         "product_url": f"https://atelier-test.example/products/t-shirt-coton-bio-{k}?variant=M"}
+        for k in range(3)
+    ]  # fmt: skip
+    events = [cart_updated(f"evt-{n:02d}-0f1e2d3c4b5a6978", at + timedelta(minutes=n), cart_id, items=lines,
+                           first_name="Claire") for n in range(10)]  # fmt: skip
+    cart = new_cart("atelier-test", parsed(events[0]))
+    for event in events:
+        cart = apply_event(cart, parsed(event)) or cart
+    return cart

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from relance.adapters.carts import _read_reported
-from relance.adapters.items import packed, unpacked
+from relance.adapters.packing import packed, unpacked
 from relance.adapters.reports import S3ReportSink
 from relance.config import Settings
 from relance.core.cart.events import STORED

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import zlib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from relance.adapters.carts import _cart_key
-from relance.core.cart.state import Cart, apply_event, new_cart
+from relance.core.cart.state import apply_event, new_cart
 from tests.capacity import item_size
 from tests.conftest import T0, World
-from tests.factories import cart_updated, parsed
+from tests.factories import cart_updated, parsed, realistic_cart
 
 pytestmark = pytest.mark.integration
-
-
-def _realistic_cart(cart_id: str = "cart-1") -> Cart:
-    lines = [
-        {"sku": f"TSHIRT-ORGANIC-{k:03d}-M", "name": f"T-shirt en coton bio, coloris n° {k}, taille M",
-         "quantity": 1 + k, "unit_price": "24.50", "category": "Vêtements > Hauts",
-         "image_url": f"https://cdn.atelier-test.example/products/tshirt-organic-{k:03d}-m/front-800x800.jpg",
-         "product_url": f"https://atelier-test.example/products/t-shirt-coton-bio-{k}?variant=M"}
-        for k in range(3)
-    ]  # fmt: skip
-    events = [cart_updated(f"evt-{n:02d}-0f1e2d3c4b5a6978", T0 + timedelta(minutes=n), cart_id, items=lines,
-                           first_name="Claire") for n in range(10)]  # fmt: skip
-    cart = new_cart("atelier-test", parsed(events[0]))
-    for event in events:
-        cart = apply_event(cart, parsed(event)) or cart
-    return cart
 
 
 def _stored_item(world: World, cart_id: str) -> dict[str, Any]:
@@ -39,7 +24,7 @@ def _stored_item(world: World, cart_id: str) -> dict[str, Any]:
 
 
 def test_a_realistic_cart_is_stored_in_less_than_one_write_unit(world: World) -> None:
-    cart = _realistic_cart()
+    cart = realistic_cart(T0)
     world.adapters.carts.save(cart, retention_days=90)
     item = _stored_item(world, "cart-1")
     size = item_size(item)  # as DynamoDB counts it
@@ -47,17 +32,29 @@ def test_a_realistic_cart_is_stored_in_less_than_one_write_unit(world: World) ->
     assert world.adapters.carts.get("atelier-test", "cart-1") == cart.model_copy(update={"version": 1})
 
 
-def test_a_cart_stored_as_text_before_packing_reads_back(world: World) -> None:
-    cart = _realistic_cart("old-cart")
+STORED_BEFORE = {
+    "as text, before packing": lambda document: {"doc": document},
+    "packed without the dictionary": lambda document: {"docz": zlib.compress(document.encode())},
+}
+
+
+@pytest.mark.parametrize("stored_as", STORED_BEFORE.values(), ids=list(STORED_BEFORE))
+def test_a_cart_stored_by_an_earlier_version_reads_back(
+    world: World, stored_as: Callable[[str], dict[str, Any]]
+) -> None:
+    cart = realistic_cart(T0, "old-cart")
     world.adapters.carts.save(cart, retention_days=90)
     table = world.session.resource("dynamodb").Table(world.adapters.settings.TABLE_NAME)
     item = _stored_item(world, "old-cart")
     del item["docz"]
-    table.put_item(Item={**item, "doc": cart.model_copy(update={"version": 1}).model_dump_json()})
-    assert world.adapters.carts.get("atelier-test", "old-cart") == cart.model_copy(update={"version": 1})
+    saved = cart.model_copy(update={"version": 1})
+    table.put_item(Item={**item, **stored_as(saved.model_dump_json(exclude_defaults=True))})
+    assert world.adapters.carts.get("atelier-test", "old-cart") == saved
     assert [c.cart_id for c in world.adapters.carts.carts_of_day("atelier-test", cart.cohort_day)] == [
         "old-cart"
     ]
+    reported = list(world.adapters.carts.reported_carts_of_day("atelier-test", cart.cohort_day))
+    assert [(c.cart_id, c.total, len(c.items)) for c in reported] == [("old-cart", cart.total, 3)]
 
 
 def test_a_day_of_more_carts_than_one_batch_read_comes_back_whole(world: World) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from relance.adapters.errors import ConcurrentUpdate
-from relance.adapters.items import packed, unpacked
+from relance.adapters.packing import packed, unpacked
 from relance.adapters.pages import get_many, query_pages
 from relance.core.cart.events import STORED
 from relance.core.cart.state import Cart
