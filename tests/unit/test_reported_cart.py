@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -61,3 +61,17 @@ def test_the_report_skips_what_it_does_not_show_so_it_never_checks_it_again() ->
         Cart.model_validate(document)
     reported = ReportedCart.model_validate_json(json.dumps(document))
     assert reported.order is not None and reported.order.amount == Decimal("90.00")
+
+
+def test_what_the_row_and_the_kpis_both_read_is_worked_out_once_per_cart() -> None:
+    cart = _rich_cart()
+    held_out = Reminder(step=3, variant="B", claimed_at=T0 + 9 * H, held_out=True, message_id="never-sent")
+    paris = timezone(timedelta(hours=1))
+    late_evening = datetime(2026, 11, 2, 23, 30, tzinfo=paris)  # 22:30 UTC: still the 2nd
+    reported = ReportedCart.of(
+        cart.model_copy(update={"reminders": (*cart.reminders, held_out), "last_activity_at": late_evening})
+    )
+    assert [r.step for r in reported.emailed] == [1, 2]  # sent, then unconfirmed; not the held-out one
+    assert reported.held_out and not ReportedCart.of(cart).held_out
+    assert reported.abandoned_utc == late_evening and reported.abandoned_utc.tzinfo == UTC
+    assert reported.emailed is reported.emailed  # computed once

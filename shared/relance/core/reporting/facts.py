@@ -5,12 +5,12 @@ No personal data: the customer appears only as prospect or returning and by sour
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from relance.core.cart.state import RecordedOrder, Reminder
 from relance.core.reporting.costs import incentive_cost
-from relance.core.reporting.kpis import emailed_steps, was_abandoned
+from relance.core.reporting.kpis import was_abandoned
 from relance.core.reporting.reported import ReportedCart
 from relance.core.segments import customer_type, value_segment
 from relance.core.sequence.policy import ShopPolicy
@@ -64,18 +64,18 @@ def fact_row(cart: ReportedCart, policy: ShopPolicy) -> dict[str, str | int]:
     Run for every cart of every day rebuilt (the report's CPU goes mostly here and to
     parsing), so it avoids the slower forms: a call per flag, a test per order column.
     """
-    sent = emailed_steps(cart)
+    sent = cart.emailed
     feedback = {kind for r in sent for kind in r.feedback}
     order, reminders, source = cart.order, cart.reminders, cart.customer.source
-    abandoned_at = cart.abandoned_at.astimezone(UTC)
+    abandoned_at = cart.abandoned_utc.isoformat()
     row: dict[str, str | int] = {
         "shop_id": cart.shop_id,
-        "cohort_date": abandoned_at.date().isoformat(),
+        "cohort_date": abandoned_at[:10],  # the UTC day: the date the ISO time begins with
         "cart_id": cart.cart_id,
         "currency": cart.currency or "",
         "cart_total": str(cart.total),
         "status": cart.status,
-        "abandoned_at": abandoned_at.isoformat(),
+        "abandoned_at": abandoned_at,
         "abandoned": FLAG[was_abandoned(cart, policy)],
         "eligible": FLAG[cart.eligible_at is not None],
         "customer_type": customer_type(cart.customer.orders_count),
@@ -99,6 +99,6 @@ def fact_row(cart: ReportedCart, policy: ShopPolicy) -> dict[str, str | int]:
         if cart.later_orders
         else "",
     }
-    if any(r.held_out for r in reminders):
+    if cart.held_out:
         row["holdout"] = "true"  # in its place among the order's columns (a key keeps its place)
     return row

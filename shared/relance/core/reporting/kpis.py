@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from relance.core.cart.state import CartRecord, Reminder
+from relance.core.cart.state import CartRecord
 from relance.core.money import plain_amount
 from relance.core.reporting.costs import cost_columns, incentive_cost
 from relance.core.reporting.incrementality import Group, lift_columns
@@ -44,12 +44,6 @@ STEP_COLUMNS = (
     "shop_id", "cohort_date", "currency", "step", "variant", "sent", *COUNTED_AS.values(),
     "recovered_orders", "recovered_revenue",
 )  # fmt: skip
-
-
-def emailed_steps(cart: CartRecord) -> list[Reminder]:
-    """The steps that went out as emails: with SES's id, or unconfirmed (SES's answer was
-    lost: counted as sent, as the customer most likely got it)."""
-    return [r for r in cart.reminders if not r.held_out and (r.message_id or r.unconfirmed)]
 
 
 def was_abandoned(cart: CartRecord, policy: ShopPolicy) -> bool:
@@ -99,7 +93,7 @@ class CohortKpis:
         self.carts += 1
         self.events += cart.events_applied or len(cart.seen_event_ids)  # carts stored before counting
         self.margin_rate, self.usd_rate = policy.margin_rate, policy.usd_rate
-        sent = emailed_steps(cart)
+        sent = cart.emailed
         # A cart that got an email was abandoned when it got it, even if the customer came
         # back and bought within hours since: its emails count (they match the outbox).
         if not was_abandoned(cart, policy) and not sent:
@@ -107,17 +101,19 @@ class CohortKpis:
         self.abandoned += 1
         self.eligible += cart.eligible_at is not None
         self.reminded += bool(sent)
-        self.holdout_carts += any(r.held_out for r in cart.reminders)
+        self.holdout_carts += cart.held_out
+        clicked = False
         for reminder in sent:
             key = (reminder.step, reminder.variant)
             step = self.steps.get(key)
             if step is None:  # not setdefault: that would build a StepKpis for every email
                 step = self.steps[key] = StepKpis()
             step.sent += 1
-            for kind in reminder.feedback:
+            feedback = reminder.feedback
+            clicked = clicked or "click" in feedback
+            for kind in feedback:
                 if kind in step.engaged:  # the kinds reported (SES sends a few more)
                     step.engaged[kind] += 1
-        clicked = any("click" in r.feedback for r in sent)
         self.clicked_carts += clicked
         if cart.incentive is not None:
             self.incentives_given += 1
@@ -236,7 +232,7 @@ class CohortKpis:
 
 def in_cohort(cart: ReportedCart, day: date) -> bool:
     """Counted in ``day``'s report: it had items and was last touched that day."""
-    return cart.cohort_day == day and bool(cart.items) and cart.currency is not None
+    return cart.abandoned_utc.date() == day and bool(cart.items) and cart.currency is not None
 
 
 _SUMMED = tuple(f.name for f in fields(CohortKpis) if f.type in ("int", "Decimal"))
