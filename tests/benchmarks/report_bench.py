@@ -2,6 +2,8 @@
 
     PYTHONPATH=.:shared .venv/bin/python tests/benchmarks/report_bench.py [sizes...]
     PYTHONPATH=.:shared .venv/bin/python tests/benchmarks/report_bench.py --stages 4000
+    PYTHONPATH=.:shared valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        .venv/bin/python tests/benchmarks/report_bench.py --stage parse 3000
 
 Each size runs in a fresh process (so peak RSS is its own). The report runs through the
 real code path - `services.report.build_day`: stored carts unpacked and read as the
@@ -9,7 +11,8 @@ DynamoDB adapter reads them for a report (``ReportedCart``), KPIs accumulated, t
 file streamed through the S3 sink - with the two I/O ends replaced: the stored items come
 from a generator in place of the index query's pages, and S3 is a client that reads and
 counts the uploaded bytes. ``--stages N`` times each step apart over N carts (the
-fastest of ROUNDS rounds: this kind of machine's speed moves from one second to the next).
+fastest of ROUNDS rounds: this kind of machine's speed moves from one second to the next);
+``--stage NAME N`` runs one, untimed, for callgrind to count its instructions.
 DynamoDB and S3 latency are not measured here (they are I/O, paged by 1 MB).
 """
 
@@ -133,24 +136,41 @@ def run_one(count: int) -> dict[str, float]:
     }
 
 
-def stages(count: int) -> dict[str, float]:
-    """CPU µs per cart of each stage of ``build_day``, timed apart over ``count`` carts (the
-    840 stored ones cycled through, so that nothing piles up in memory and skews the time)."""
+def stage_work(count: int) -> dict[str, Callable[[int], object]]:
+    """Each stage of ``build_day`` as a step over the ``n``-th cart (the 840 stored ones cycled
+    through, so that nothing piles up in memory and skews the time); the CSV's step writes
+    ``n`` rows at once. The KPIs and the fact row read carts already read once: what a
+    ``ReportedCart`` works out once for both (the emails sent, the UTC time) is free there."""
     stored = GeneratedCarts(count).items
     documents = [unpacked(item) for item in stored]
     carts = [ReportedCart.model_validate_json(d) for d in documents]
     rows = [fact_row(cart, SHOP.policy) for cart in carts]
     kpis = CohortKpis(SHOP.shop_id, DAY, "EUR")
     sink = S3ReportSink(CountingS3(), "bench")  # type: ignore[arg-type]
-    work: dict[str, Callable[[int], object]] = {
+    return {
         "unpack": lambda n: unpacked(stored[n % POOL]),
         "parse": lambda n: ReportedCart.model_validate_json(documents[n % POOL]),
         "kpis": lambda n: kpis.add(carts[n % POOL], SHOP.policy),
         "fact_row": lambda n: fact_row(carts[n % POOL], SHOP.policy),
+        "csv": lambda n: sink.write_facts(SHOP.shop_id, DAY, (rows[i % POOL] for i in range(n))),
     }
-    work["csv"] = lambda n: sink.write_facts(SHOP.shop_id, DAY, (rows[i % POOL] for i in range(n)))
+
+
+def run_stage(name: str, count: int) -> None:
+    """One stage over ``count`` carts, untimed: for callgrind, which counts its instructions
+    (run it with 0 too, and divide the difference)."""
+    step = stage_work(count)[name]
+    if name == "csv":
+        step(count)
+    else:
+        for n in range(count):
+            step(n)
+
+
+def stages(count: int) -> dict[str, float]:
+    """CPU µs per cart of each stage of ``build_day``, timed apart over ``count`` carts."""
     timings: dict[str, float] = {}
-    for name, step in work.items():
+    for name, step in stage_work(count).items():
         rounds = []
         for _ in range(ROUNDS):  # the fastest round: the least disturbed by the machine's other work
             started = time.process_time()
@@ -171,6 +191,9 @@ ROUNDS = 25
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]))))
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == "--stage":
+        run_stage(sys.argv[2], int(sys.argv[3]))
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--stages":
         print(json.dumps(stages(int(sys.argv[2]))))
