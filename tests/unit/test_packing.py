@@ -52,3 +52,6 @@ def test_a_truncated_document_fails_loudly() -> None:
     data = packed(CART_SAMPLE.decode())
     with pytest.raises(zlib.error, match="truncated"):
         unpacked({"docz": data[: len(data) // 2]})
+    for broken in (b"", b"x"):
+        with pytest.raises(zlib.error):
+            unpacked({"docz": broken})

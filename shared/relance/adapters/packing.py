@@ -74,7 +74,7 @@ def unpacked(item: Item, name: str = "docz", legacy: str = "doc") -> str:
     if name not in item:
         return text(item, legacy)
     data = bytes(item[name])  # boto3 gives a Binary, which bytes() reads
-    if not data[1] & PRESET_DICTIONARY:
+    if len(data) < 2 or not data[1] & PRESET_DICTIONARY:  # zlib names what is wrong with a short one
         return zlib.decompress(data).decode()
     dictionary = DICTIONARIES.get(data[2:6])
     if dictionary is None:
