@@ -75,7 +75,7 @@ class MemoryCarts:
 
     def reported_carts_of_day(self, shop_id: str, day: date) -> Iterator[ReportedCart]:
         for cart in self.carts_of_day(shop_id, day):
-            yield ReportedCart.model_validate_json(self._items[shop_id, cart.cart_id][0])
+            yield ReportedCart.read(self._items[shop_id, cart.cart_id][0])
 
 
 class MemoryShops:

@@ -29,7 +29,7 @@ ALLOWED = {
         "relance.telemetry",
     },
 }
-CORE_MAY_IMPORT = {"pydantic", "typing_extensions", "babel", "jinja2", "markupsafe", "css_inline", "zoneinfo"}
+CORE_MAY_IMPORT = {"pydantic", "pydantic_core", "babel", "jinja2", "markupsafe", "css_inline", "zoneinfo"}
 
 
 def _modules() -> dict[str, Path]:

@@ -100,7 +100,7 @@ def _read(item: dict[str, Any]) -> Cart:
 
 
 def _read_reported(item: dict[str, Any]) -> ReportedCart:
-    return ReportedCart.model_validate_json(unpacked(item))
+    return ReportedCart.read(unpacked(item))
 
 
 def _cart_key(shop_id: str, cart_id: str) -> dict[str, str]:

@@ -67,8 +67,8 @@ def build_day(adapters: Adapters, shop: Shop, day: date) -> list[str]:
     def facts() -> Iterator[dict[str, str | int]]:
         for cart in adapters.carts.reported_carts_of_day(shop_id, day):
             if in_cohort(cart, day):
-                currency = str(cart.currency)
-                segment = report_segment(cart.customer.orders_count, cart.total, policy.high_cart_value)
+                currency = str(cart.stored.get("currency"))
+                segment = report_segment(cart.orders_count, cart.total, policy.high_cart_value)
                 kpis = segments.get((currency, segment))
                 if kpis is None:
                     kpis = segments[currency, segment] = CohortKpis(shop_id, day, currency)

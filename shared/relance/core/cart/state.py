@@ -37,7 +37,6 @@ from relance.core.cart.history import GrantedIncentive, RecordedOrder, Reminder,
 __all__ = [
     "REMEMBERED_EVENT_IDS",
     "Cart",
-    "CartRecord",
     "CartStatus",
     "GrantedIncentive",
     "RecordedOrder",
@@ -57,12 +56,11 @@ REMEMBERED_EVENT_IDS = 32
 CartStatus = Literal["active", "ordered", "emptied"]
 
 
-class CartRecord(_State):
-    """What a cart's report reads: how it went (status, sequence, order) and its value.
+class Cart(_State):
+    """A shopper's cart: its content and customer, how its sequence went, and its order.
 
-    :class:`Cart` adds what only ingest and the sequence need (items, customer, timer...);
-    the report reads stored carts as ``relance.core.reporting.reported.ReportedCart``,
-    which skips them."""
+    The nightly report reads stored carts in their JSON form, unvalidated
+    (``relance.core.reporting.reported``): a field renamed here must be renamed there."""
 
     shop_id: str
     cart_id: str
@@ -83,18 +81,6 @@ class CartRecord(_State):
     """When staff were asked to call about this high-value cart (once per cart)."""
     events_applied: int = 0
 
-    @property
-    def abandoned_at(self) -> datetime:
-        """When the customer last touched the cart: the clock every delay counts from."""
-        return self.last_activity_at or self.created_at
-
-    @property
-    def cohort_day(self) -> date:
-        """The UTC day of abandonment: the report the cart counts in."""
-        return self.abandoned_at.astimezone(UTC).date()
-
-
-class Cart(CartRecord):
     items: tuple[CartItem, ...] = ()
     restore_url: str | None = None
     customer: CustomerInfo = CustomerInfo()
@@ -108,6 +94,16 @@ class Cart(CartRecord):
     seen_event_ids: tuple[str, ...] = ()
     """``event_key`` of the last REMEMBERED_EVENT_IDS events (whole ids in carts stored before)."""
     version: int = 0
+
+    @property
+    def abandoned_at(self) -> datetime:
+        """When the customer last touched the cart: the clock every delay counts from."""
+        return self.last_activity_at or self.created_at
+
+    @property
+    def cohort_day(self) -> date:
+        """The UTC day of abandonment: the report the cart counts in."""
+        return self.abandoned_at.astimezone(UTC).date()
 
     def reminder(self, step: int) -> Reminder | None:
         return next((r for r in self.reminders if r.step == step), None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from relance.core.cart.state import CartRecord
+from relance.core.cart.state import GrantedIncentive, RecordedOrder
 from relance.core.money import plain_amount
 
 MILLION = Decimal(1_000_000)
@@ -123,14 +123,13 @@ PER_EVENT = usd(EVENT_USAGE)
 PER_EMAIL = usd(EMAIL_USAGE)
 
 
-def incentive_cost(cart: CartRecord) -> Decimal:
-    """What the cart's discount cost the shop, in the cart's currency.
+def incentive_cost(granted: GrantedIncentive | None, order: RecordedOrder | None) -> Decimal:
+    """What a cart's discount cost the shop, in the cart's currency.
 
     Counted only when the order was recovered (a code only costs when used); assumed used
     then, so this is an upper bound: percent of the order, the amount off, or the shipping
     cost the shop gave as the free-delivery ``value``.
     """
-    granted, order = cart.incentive, cart.order
     if granted is None or order is None or not order.recovered:
         return Decimal(0)
     if granted.kind == "percent":

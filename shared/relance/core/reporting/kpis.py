@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from relance.core.cart.state import CartRecord
 from relance.core.money import plain_amount
 from relance.core.reporting.costs import cost_columns, incentive_cost
 from relance.core.reporting.incrementality import Group, lift_columns
@@ -46,11 +45,12 @@ STEP_COLUMNS = (
 )  # fmt: skip
 
 
-def was_abandoned(cart: CartRecord, policy: ShopPolicy) -> bool:
+def was_abandoned(cart: ReportedCart, policy: ShopPolicy) -> bool:
     """Not bought before the first reminder would have gone out."""
-    if cart.order is None:
+    order = cart.order
+    if order is None:
         return True
-    return cart.order.recovered or cart.order.placed_at >= cart.abandoned_at + policy.delays[0]
+    return order.recovered or order.placed_at >= cart.abandoned_at + policy.delays[0]
 
 
 def _rate(part: int | Decimal, whole: int) -> Decimal:
@@ -90,8 +90,10 @@ class CohortKpis:
     steps: dict[tuple[int, str], StepKpis] = field(default_factory=dict)
 
     def add(self, cart: ReportedCart, policy: ShopPolicy) -> None:
+        stored = cart.stored
         self.carts += 1
-        self.events += cart.events_applied or len(cart.seen_event_ids)  # carts stored before counting
+        # carts stored before events were counted count the ids they remember
+        self.events += stored.get("events_applied") or len(stored.get("seen_event_ids") or ())
         self.margin_rate, self.usd_rate = policy.margin_rate, policy.usd_rate
         sent = cart.emailed
         # A cart that got an email was abandoned when it got it, even if the customer came
@@ -99,17 +101,17 @@ class CohortKpis:
         if not was_abandoned(cart, policy) and not sent:
             return
         self.abandoned += 1
-        self.eligible += cart.eligible_at is not None
+        self.eligible += stored.get("eligible_at") is not None
         self.reminded += bool(sent)
         self.holdout_carts += cart.held_out
         clicked = False
         for reminder in sent:
-            key = (reminder.step, reminder.variant)
+            key = (reminder["step"], reminder["variant"])
             step = self.steps.get(key)
             if step is None:  # not setdefault: that would build a StepKpis for every email
                 step = self.steps[key] = StepKpis()
             step.sent += 1
-            feedback = reminder.feedback
+            feedback = reminder.get("feedback") or {}
             clicked = clicked or "click" in feedback
             for kind in feedback:
                 if kind in step.engaged:  # the kinds reported (SES sends a few more)
@@ -117,7 +119,7 @@ class CohortKpis:
         self.clicked_carts += clicked
         if cart.incentive is not None:
             self.incentives_given += 1
-            self.incentive_cost += incentive_cost(cart)
+            self.incentive_cost += incentive_cost(cart.incentive, cart.order)
         order = cart.order
         if order is None or order.credited_elsewhere:
             return  # an order credited to another cart of the customer counts there
@@ -129,8 +131,8 @@ class CohortKpis:
             self.natural_orders += 1
             self.natural_revenue += order.amount
             return
-        credited = next(r for r in sent if r.step == order.credited_step)
-        step = self.steps[(credited.step, credited.variant)]
+        credited = next(r for r in sent if r["step"] == order.credited_step)
+        step = self.steps[(credited["step"], credited["variant"])]
         step.recovered_orders += 1
         step.recovered_revenue += order.amount
         self.clicked_and_recovered += clicked
@@ -232,7 +234,9 @@ class CohortKpis:
 
 def in_cohort(cart: ReportedCart, day: date) -> bool:
     """Counted in ``day``'s report: it had items and was last touched that day."""
-    return cart.abandoned_utc.date() == day and bool(cart.items) and cart.currency is not None
+    stored = cart.stored
+    on_day = cart.abandoned_utc[:10] == day.isoformat()
+    return on_day and bool(stored.get("items")) and stored.get("currency") is not None
 
 
 _SUMMED = tuple(f.name for f in fields(CohortKpis) if f.type in ("int", "Decimal"))
